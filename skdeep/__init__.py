@@ -1,0 +1,14 @@
+"""skdeep: fast NumPy neural networks that drop into scikit-learn.
+
+Examples
+--------
+>>> from skdeep import MLPRegressor
+>>> MLPRegressor(hidden_layer_sizes=(64, 32))
+MLPRegressor(hidden_layer_sizes=(64, 32))
+"""
+
+from .mlp import MLPClassifier, MLPRegressor
+
+__version__ = "0.1.0"
+
+__all__ = ["MLPClassifier", "MLPRegressor", "__version__"]

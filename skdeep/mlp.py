@@ -1,0 +1,631 @@
+"""Multi-layer perceptrons: drop-in replacements for ``sklearn.neural_network``."""
+
+from __future__ import annotations
+
+import numpy as np
+from sklearn.base import ClassifierMixin, RegressorMixin, _fit_context
+from sklearn.metrics import accuracy_score, r2_score
+from sklearn.preprocessing import LabelBinarizer
+from sklearn.utils._param_validation import StrOptions
+from sklearn.utils.metaestimators import available_if
+from sklearn.utils.multiclass import (
+    check_classification_targets,
+    type_of_target,
+    unique_labels,
+)
+from sklearn.utils.validation import check_is_fitted, column_or_1d
+
+from ._base import STOCHASTIC_SOLVERS, BaseMultilayerPerceptron
+from .nn import losses as _losses
+
+__all__ = ["MLPRegressor", "MLPClassifier"]
+
+_SHARED_PARAMETERS = """
+    hidden_layer_sizes : array-like of shape (n_layers - 2,), default=(100,)
+        The ith element is the number of neurons in the ith hidden layer. An
+        empty tuple gives a network with no hidden layer (a linear model).
+
+    activation : str, default='relu'
+        Activation of the hidden layers: scikit-learn's 'identity', 'logistic',
+        'tanh', 'relu', and also 'sigmoid' (alias of 'logistic'), 'leaky_relu'
+        (slope 0.01), 'elu', 'softplus' and 'gelu' (exact, erf form).
+
+    solver : {'lbfgs', 'sgd', 'adam'}, default='adam'
+        'lbfgs' runs SciPy's L-BFGS-B on the whole data; 'sgd' is mini-batch
+        gradient descent with (Nesterov) momentum; 'adam' is Adam.
+
+    alpha : float, default=0.0001
+        Strength of the L2 penalty on the weights (not the biases), added to
+        the loss as ``alpha * 0.5 * ||W||^2 / n_samples`` (the sum of the
+        sample weights when they are given), as in scikit-learn.
+
+    batch_size : int or 'auto', default='auto'
+        Mini-batch size of the stochastic solvers; 'auto' is
+        ``min(200, n_samples)``. Unused by 'lbfgs'.
+
+    learning_rate : {'constant', 'invscaling', 'adaptive'}, default='constant'
+        Learning-rate schedule of the stochastic solvers ('sgd' and 'adam'):
+        'constant' keeps ``learning_rate_init``; 'invscaling' sets it to
+        ``learning_rate_init / (t + 1) ** power_t`` after each epoch, ``t``
+        counting samples; 'adaptive' divides it by 5 each time the loss (or
+        validation score) stalls for ``n_iter_no_change`` epochs, stopping once
+        it falls below 1e-6. scikit-learn applies the schedule to 'sgd' only.
+
+    learning_rate_init : float, default=0.001
+        Initial learning rate of the stochastic solvers.
+
+    power_t : float, default=0.5
+        Exponent of the 'invscaling' schedule.
+
+    max_iter : int, default=200
+        Maximum number of epochs (stochastic solvers) or of iterations
+        ('lbfgs').
+
+    shuffle : bool, default=True
+        Whether to shuffle the samples at each epoch.
+
+    random_state : int, RandomState instance or None, default=None
+        Seeds the weight initialization, the validation split and the
+        shuffling. The same seed gives scikit-learn's initial weights.
+
+    tol : float, default=1e-4
+        Improvement of the loss (or validation score) below which an epoch
+        counts as no improvement; for 'lbfgs', the gradient tolerance.
+
+    verbose : bool, default=False
+        Print one line per epoch (``Epoch 3/200 - loss: 0.742400 - 0.01s``).
+
+    warm_start : bool, default=False
+        Reuse the previous solution, *and the optimizer state* (momentum,
+        Adam's moments), as the starting point of the next ``fit``.
+
+    momentum : float, default=0.9
+        Momentum of 'sgd', in [0, 1].
+
+    nesterovs_momentum : bool, default=True
+        Whether 'sgd' uses Nesterov's momentum.
+
+    early_stopping : bool, default=False
+        Hold out ``validation_fraction`` of the training data (stratified for
+        classifiers, except multilabel) and stop when its score stops
+        improving; the best-scoring weights are restored.
+
+    validation_fraction : float, default=0.1
+        Fraction of the training data held out for early stopping.
+
+    beta_1 : float, default=0.9
+        Adam's first-moment decay rate, in [0, 1).
+
+    beta_2 : float, default=0.999
+        Adam's second-moment decay rate, in [0, 1).
+
+    epsilon : float, default=1e-8
+        Adam's numerical-stability term.
+
+    n_iter_no_change : int, default=10
+        Number of epochs without improvement by ``tol`` before stopping.
+
+    max_fun : int, default=15000
+        Maximum number of loss evaluations of 'lbfgs'.
+"""
+
+_SHARED_ATTRIBUTES = """
+    loss_ : float
+        The objective (loss plus penalty) at the end of fitting.
+
+    best_loss_ : float or None
+        The lowest loss reached; None with early stopping.
+
+    loss_curve_ : list of float
+        The loss after each epoch (each iteration for 'lbfgs').
+
+    validation_scores_ : list of float or None
+        Validation score after each epoch, with early stopping.
+
+    best_validation_score_ : float or None
+        Best validation score, with early stopping.
+
+    t_ : int
+        Number of training samples seen by the stochastic solvers.
+
+    coefs_ : list of ndarray
+        Weight matrix of each layer, shaped ``(n_in, n_out)``: views into one
+        flat parameter vector.
+
+    intercepts_ : list of ndarray
+        Bias vector of each layer: views into the same vector.
+
+    n_features_in_ : int
+        Number of features seen during fit.
+
+    feature_names_in_ : ndarray of shape (n_features_in_,)
+        Names of the features seen during fit, when they are all strings.
+
+    n_iter_ : int
+        Number of epochs (iterations for 'lbfgs') run by the last call.
+
+    n_layers_ : int
+        Number of layers, input and output included.
+
+    n_outputs_ : int
+        Number of outputs of the network.
+
+    out_activation_ : str
+        Name of the output link.
+"""
+
+
+def _fill_doc(cls):
+    cls.__doc__ = cls.__doc__.replace("%(parameters)s", _SHARED_PARAMETERS.strip("\n"))
+    cls.__doc__ = cls.__doc__.replace("%(attributes)s", _SHARED_ATTRIBUTES.strip("\n"))
+    return cls
+
+
+def _has_stochastic_solver(estimator) -> bool:
+    if estimator.solver not in STOCHASTIC_SOLVERS:
+        raise AttributeError(
+            "partial_fit is only available for stochastic optimizers. "
+            f"{estimator.solver!r} is not stochastic."
+        )
+    return True
+
+
+@_fill_doc
+class MLPRegressor(RegressorMixin, BaseMultilayerPerceptron):
+    """Multi-layer perceptron regressor.
+
+        A drop-in replacement for :class:`sklearn.neural_network.MLPRegressor`
+        (same parameters, defaults and fitted attributes) on a vectorized NumPy
+        engine: float32 inputs train and predict in float32, sparse inputs are
+        accepted, ``warm_start`` keeps the optimizer state, and the loss is
+        consistent with its gradient for multiple outputs.
+
+        Parameters
+        ----------
+        loss : {'squared_error', 'poisson'}, default='squared_error'
+            'squared_error' is half the squared error, summed over outputs;
+            'poisson' is half the Poisson deviance with an exp output link and
+            needs ``y >= 0``.
+
+    %(parameters)s
+
+        Attributes
+        ----------
+    %(attributes)s
+
+        See Also
+        --------
+        MLPClassifier : Multi-layer perceptron classifier.
+
+        Notes
+        -----
+        With several outputs, ``loss_`` sums the per-output losses, the quantity
+        whose gradient both libraries follow (scikit-learn reports their mean).
+
+        Examples
+        --------
+        >>> from sklearn.datasets import make_regression
+        >>> from skdeep import MLPRegressor
+        >>> X, y = make_regression(n_samples=200, n_features=5, noise=1.0,
+        ...                        random_state=0)
+        >>> reg = MLPRegressor(hidden_layer_sizes=(32,), solver="lbfgs",
+        ...                    max_iter=500, random_state=0).fit(X, y)
+        >>> reg.predict(X[:2]).shape
+        (2,)
+        >>> round(reg.score(X, y), 2) > 0.95
+        True
+    """
+
+    _parameter_constraints: dict = {
+        **BaseMultilayerPerceptron._parameter_constraints,
+        "loss": [StrOptions(set(_losses.REGRESSION_LOSSES))],
+    }
+
+    def __init__(
+        self,
+        loss="squared_error",
+        hidden_layer_sizes=(100,),
+        activation="relu",
+        *,
+        solver="adam",
+        alpha=0.0001,
+        batch_size="auto",
+        learning_rate="constant",
+        learning_rate_init=0.001,
+        power_t=0.5,
+        max_iter=200,
+        shuffle=True,
+        random_state=None,
+        tol=1e-4,
+        verbose=False,
+        warm_start=False,
+        momentum=0.9,
+        nesterovs_momentum=True,
+        early_stopping=False,
+        validation_fraction=0.1,
+        beta_1=0.9,
+        beta_2=0.999,
+        epsilon=1e-8,
+        n_iter_no_change=10,
+        max_fun=15000,
+    ):
+        self.loss = loss
+        self.hidden_layer_sizes = hidden_layer_sizes
+        self.activation = activation
+        self.solver = solver
+        self.alpha = alpha
+        self.batch_size = batch_size
+        self.learning_rate = learning_rate
+        self.learning_rate_init = learning_rate_init
+        self.power_t = power_t
+        self.max_iter = max_iter
+        self.shuffle = shuffle
+        self.random_state = random_state
+        self.tol = tol
+        self.verbose = verbose
+        self.warm_start = warm_start
+        self.momentum = momentum
+        self.nesterovs_momentum = nesterovs_momentum
+        self.early_stopping = early_stopping
+        self.validation_fraction = validation_fraction
+        self.beta_1 = beta_1
+        self.beta_2 = beta_2
+        self.epsilon = epsilon
+        self.n_iter_no_change = n_iter_no_change
+        self.max_fun = max_fun
+
+    def _make_loss(self, n_outputs):
+        return _losses.get(self.loss)
+
+    def _validate_targets(self, y, dtype, *, first_pass, incremental):
+        if y.ndim == 2 and y.shape[1] == 1:
+            y = column_or_1d(y, warn=True)
+        Y = np.asarray(y, dtype=dtype).reshape(y.shape[0], -1)
+        if self.loss == "poisson" and np.any(Y < 0):
+            raise ValueError("loss='poisson' requires non-negative y.")
+        return Y, {}
+
+    def _validation_targets(self, y_original, Y):
+        return Y if Y.shape[1] > 1 else Y.ravel()
+
+    def _score_validation(self, X, y, sample_weight):
+        return self._score_predictions(self._predict(X), y, sample_weight, r2_score)
+
+    def _predict(self, X):
+        y_pred = self._forward(X)
+        return y_pred.ravel() if y_pred.shape[1] == 1 else y_pred
+
+    @_fit_context(prefer_skip_nested_validation=True)
+    def fit(self, X, y, sample_weight=None):
+        """Fit the model to data ``X`` and target(s) ``y``.
+
+        Parameters
+        ----------
+        X : {array-like, sparse matrix} of shape (n_samples, n_features)
+            Training data; float32 input trains a float32 model.
+        y : array-like of shape (n_samples,) or (n_samples, n_outputs)
+            Target values.
+        sample_weight : array-like of shape (n_samples,), default=None
+            Non-negative sample weights.
+
+        Returns
+        -------
+        self : MLPRegressor
+            The fitted estimator.
+        """
+        return self._fit(X, y, sample_weight=sample_weight, incremental=False)
+
+    @available_if(_has_stochastic_solver)
+    @_fit_context(prefer_skip_nested_validation=True)
+    def partial_fit(self, X, y, sample_weight=None):
+        """Update the model with one epoch over the given data.
+
+        Parameters
+        ----------
+        X : {array-like, sparse matrix} of shape (n_samples, n_features)
+            Training data.
+        y : array-like of shape (n_samples,) or (n_samples, n_outputs)
+            Target values.
+        sample_weight : array-like of shape (n_samples,), default=None
+            Non-negative sample weights.
+
+        Returns
+        -------
+        self : MLPRegressor
+            The updated estimator.
+        """
+        return self._fit(X, y, sample_weight=sample_weight, incremental=True)
+
+    def predict(self, X):
+        """Predict using the multi-layer perceptron.
+
+        Parameters
+        ----------
+        X : {array-like, sparse matrix} of shape (n_samples, n_features)
+            Input data.
+
+        Returns
+        -------
+        y : ndarray of shape (n_samples,) or (n_samples, n_outputs)
+            Predicted values, in the model's dtype.
+        """
+        return self._predict(self._validate_predict_input(X))
+
+    def __sklearn_tags__(self):
+        tags = super().__sklearn_tags__()
+        tags.target_tags.multi_output = True
+        tags.target_tags.positive_only = self.loss == "poisson"
+        return tags
+
+
+@_fill_doc
+class MLPClassifier(ClassifierMixin, BaseMultilayerPerceptron):
+    """Multi-layer perceptron classifier.
+
+        A drop-in replacement for :class:`sklearn.neural_network.MLPClassifier`
+        (same parameters, defaults and fitted attributes) on a vectorized NumPy
+        engine. Binary and multilabel targets use logistic outputs with the binary
+        log-loss; multiclass targets use a softmax output with the cross-entropy.
+
+        Parameters
+        ----------
+    %(parameters)s
+
+        Attributes
+        ----------
+        classes_ : ndarray of shape (n_classes,)
+            Class labels.
+
+    %(attributes)s
+
+        See Also
+        --------
+        MLPRegressor : Multi-layer perceptron regressor.
+
+        Examples
+        --------
+        >>> from sklearn.datasets import load_iris
+        >>> from skdeep import MLPClassifier
+        >>> X, y = load_iris(return_X_y=True)
+        >>> clf = MLPClassifier(hidden_layer_sizes=(16,), solver="lbfgs",
+        ...                     max_iter=1000, random_state=0).fit(X, y)
+        >>> clf.predict_proba(X[:1]).shape
+        (1, 3)
+        >>> clf.score(X, y) > 0.95
+        True
+    """
+
+    def __init__(
+        self,
+        hidden_layer_sizes=(100,),
+        activation="relu",
+        *,
+        solver="adam",
+        alpha=0.0001,
+        batch_size="auto",
+        learning_rate="constant",
+        learning_rate_init=0.001,
+        power_t=0.5,
+        max_iter=200,
+        shuffle=True,
+        random_state=None,
+        tol=1e-4,
+        verbose=False,
+        warm_start=False,
+        momentum=0.9,
+        nesterovs_momentum=True,
+        early_stopping=False,
+        validation_fraction=0.1,
+        beta_1=0.9,
+        beta_2=0.999,
+        epsilon=1e-8,
+        n_iter_no_change=10,
+        max_fun=15000,
+    ):
+        self.hidden_layer_sizes = hidden_layer_sizes
+        self.activation = activation
+        self.solver = solver
+        self.alpha = alpha
+        self.batch_size = batch_size
+        self.learning_rate = learning_rate
+        self.learning_rate_init = learning_rate_init
+        self.power_t = power_t
+        self.max_iter = max_iter
+        self.shuffle = shuffle
+        self.random_state = random_state
+        self.tol = tol
+        self.verbose = verbose
+        self.warm_start = warm_start
+        self.momentum = momentum
+        self.nesterovs_momentum = nesterovs_momentum
+        self.early_stopping = early_stopping
+        self.validation_fraction = validation_fraction
+        self.beta_1 = beta_1
+        self.beta_2 = beta_2
+        self.epsilon = epsilon
+        self.n_iter_no_change = n_iter_no_change
+        self.max_fun = max_fun
+
+    def _make_loss(self, n_outputs):
+        if self._label_binarizer.y_type_ == "multiclass":
+            return _losses.MulticlassLogLoss()
+        return _losses.BinaryLogLoss()
+
+    def _validate_targets(self, y, dtype, *, first_pass, incremental):
+        if y.ndim == 2 and y.shape[1] == 1:
+            y = column_or_1d(y, warn=True)
+        check_classification_targets(y)
+        commit = {}
+        if first_pass and not incremental:
+            binarizer = LabelBinarizer().fit(y)
+            if len(binarizer.classes_) < 2:
+                raise ValueError(
+                    f"{type(self).__name__} needs samples of at least 2 classes in "
+                    f"the data, but the data contains only one class: "
+                    f"{binarizer.classes_[0]!r}."
+                )
+            commit = {"_label_binarizer": binarizer, "classes_": binarizer.classes_}
+        elif first_pass:  # first call of partial_fit: classes come from `classes`
+            binarizer = self._label_binarizer
+            commit = {"_label_binarizer": binarizer, "classes_": binarizer.classes_}
+        else:
+            binarizer = self._label_binarizer
+            classes = unique_labels(y)
+            if self.warm_start and not incremental:
+                if set(classes) != set(self.classes_):
+                    raise ValueError(
+                        "warm_start can only be used where `y` has the same classes "
+                        f"as in the previous call to fit. Previously got "
+                        f"{self.classes_}, `y` has {classes}"
+                    )
+            elif len(np.setdiff1d(classes, self.classes_, assume_unique=True)):
+                raise ValueError(
+                    "`y` has classes not in `self.classes_`. "
+                    f"`self.classes_` has {self.classes_}. 'y' has {classes}."
+                )
+        Y = binarizer.transform(y).astype(dtype, copy=False)
+        return Y, commit
+
+    def _validation_targets(self, y_original, Y):
+        return y_original
+
+    def _score_validation(self, X, y, sample_weight):
+        return self._score_predictions(
+            self._predict(X), y, sample_weight, accuracy_score
+        )
+
+    def _predict(self, X):
+        y_pred = self._forward(X)
+        if y_pred.shape[1] == 1:
+            y_pred = y_pred.ravel()
+        return self._label_binarizer.inverse_transform(y_pred)
+
+    @_fit_context(prefer_skip_nested_validation=True)
+    def fit(self, X, y, sample_weight=None):
+        """Fit the model to data ``X`` and labels ``y``.
+
+        Parameters
+        ----------
+        X : {array-like, sparse matrix} of shape (n_samples, n_features)
+            Training data; float32 input trains a float32 model.
+        y : array-like of shape (n_samples,) or (n_samples, n_labels)
+            Class labels, or a label-indicator matrix for multilabel problems.
+        sample_weight : array-like of shape (n_samples,), default=None
+            Non-negative sample weights.
+
+        Returns
+        -------
+        self : MLPClassifier
+            The fitted estimator.
+        """
+        return self._fit(X, y, sample_weight=sample_weight, incremental=False)
+
+    @available_if(_has_stochastic_solver)
+    @_fit_context(prefer_skip_nested_validation=True)
+    def partial_fit(self, X, y, sample_weight=None, classes=None):
+        """Update the model with one epoch over the given data.
+
+        Parameters
+        ----------
+        X : {array-like, sparse matrix} of shape (n_samples, n_features)
+            Training data.
+        y : array-like of shape (n_samples,) or (n_samples, n_labels)
+            Class labels.
+        sample_weight : array-like of shape (n_samples,), default=None
+            Non-negative sample weights.
+        classes : array-like of shape (n_classes,), default=None
+            All the classes; required on the first call, and then optional.
+
+        Returns
+        -------
+        self : MLPClassifier
+            The updated estimator.
+        """
+        saved = dict(self.__dict__)
+        try:
+            if not hasattr(self, "classes_"):
+                if classes is None:
+                    raise ValueError(
+                        "classes must be passed on the first call to partial_fit."
+                    )
+                if type_of_target(y).startswith("multilabel"):
+                    binarizer = LabelBinarizer().fit(y)
+                else:
+                    binarizer = LabelBinarizer().fit(classes)
+                    if len(binarizer.classes_) < 2:
+                        raise ValueError(
+                            "classes must contain at least 2 classes, got "
+                            f"{binarizer.classes_}."
+                        )
+                self._label_binarizer = binarizer
+                self.classes_ = binarizer.classes_
+            elif classes is not None and not np.array_equal(
+                self.classes_, unique_labels(classes)
+            ):
+                raise ValueError(
+                    f"`classes={classes!r}` is not the same as on last call to "
+                    f"partial_fit, was: {self.classes_!r}"
+                )
+            return self._fit(X, y, sample_weight=sample_weight, incremental=True)
+        except BaseException:
+            self.__dict__.clear()
+            self.__dict__.update(saved)
+            raise
+
+    def predict(self, X):
+        """Predict class labels.
+
+        Parameters
+        ----------
+        X : {array-like, sparse matrix} of shape (n_samples, n_features)
+            Input data.
+
+        Returns
+        -------
+        y : ndarray of shape (n_samples,) or (n_samples, n_labels)
+            Predicted labels.
+        """
+        return self._predict(self._validate_predict_input(X))
+
+    def predict_proba(self, X):
+        """Probability estimates.
+
+        Parameters
+        ----------
+        X : {array-like, sparse matrix} of shape (n_samples, n_features)
+            Input data.
+
+        Returns
+        -------
+        proba : ndarray of shape (n_samples, n_classes)
+            Class probabilities in the order of ``classes_`` (per-label
+            probabilities for multilabel problems).
+        """
+        check_is_fitted(self)
+        y_pred = self._forward(self._validate_predict_input(X))
+        if self.n_outputs_ == 1 and self._label_binarizer.y_type_ == "binary":
+            p = y_pred[:, 0]
+            return np.column_stack([1.0 - p, p])
+        return y_pred
+
+    def predict_log_proba(self, X):
+        """Logarithm of the probability estimates.
+
+        Parameters
+        ----------
+        X : {array-like, sparse matrix} of shape (n_samples, n_features)
+            Input data.
+
+        Returns
+        -------
+        log_proba : ndarray of shape (n_samples, n_classes)
+            ``log(predict_proba(X))``.
+        """
+        proba = self.predict_proba(X)
+        with np.errstate(divide="ignore"):
+            return np.log(proba, out=proba)
+
+    def __sklearn_tags__(self):
+        tags = super().__sklearn_tags__()
+        tags.classifier_tags.multi_label = True
+        return tags

@@ -1,0 +1,191 @@
+"""Hidden-layer activation functions, applied in place, with their derivatives.
+
+Each :class:`Activation` pairs a forward rule with its backward rule. The forward
+rule overwrites the pre-activation ``z`` with the output ``a``. The backward rule
+multiplies an upstream gradient ``delta`` in place by ``f'(z)``; most rules need
+only the output ``a`` (relu, tanh, logistic, ...), so the pre-activation is kept
+only for the activations that declare ``needs_input=True`` (gelu).
+
+Output links (identity, exp, logistic, softmax) are not here: they belong to the
+losses, so that the output gradient is always ``link(raw) - y``.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Callable
+from dataclasses import dataclass
+
+import numpy as np
+from scipy.special import expit, ndtr
+
+__all__ = ["Activation", "ACTIVATIONS", "get"]
+
+_INV_SQRT_2PI = 1.0 / math.sqrt(2.0 * math.pi)
+LEAKY_RELU_SLOPE = 0.01
+ELU_ALPHA = 1.0
+
+
+@dataclass(frozen=True)
+class Activation:
+    """An element-wise activation function and its derivative.
+
+    Parameters
+    ----------
+    name : str
+        Registry name.
+    forward : callable
+        ``forward(z)`` overwrites ``z`` with ``f(z)``.
+    derivative : callable
+        ``derivative(a, z, delta)`` multiplies ``delta`` in place by ``f'(z)``,
+        where ``a = f(z)``; ``z`` is ``None`` unless ``needs_input`` is true.
+    needs_input : bool
+        Whether ``derivative`` needs the pre-activation ``z``.
+    """
+
+    name: str
+    forward: Callable[[np.ndarray], None]
+    derivative: Callable[[np.ndarray, np.ndarray | None, np.ndarray], None]
+    needs_input: bool = False
+
+    def __call__(self, z: np.ndarray) -> np.ndarray:
+        """Return ``f(z)`` as a new array (``z`` is left untouched)."""
+        a = np.array(z, copy=True)
+        self.forward(a)
+        return a
+
+    def gradient(self, z: np.ndarray) -> np.ndarray:
+        """Return ``f'(z)`` as a new array."""
+        a = self(z)
+        delta = np.ones_like(a)
+        self.derivative(a, z if self.needs_input else None, delta)
+        return delta
+
+
+# identity ------------------------------------------------------------------
+def _identity(z):
+    pass
+
+
+def _identity_derivative(a, z, delta):
+    pass
+
+
+# logistic --------------------------------------------------------------------
+def _logistic(z):
+    expit(z, out=z)
+
+
+def _logistic_derivative(a, z, delta):
+    delta *= a
+    delta *= 1.0 - a
+
+
+# tanh ------------------------------------------------------------------------
+def _tanh(z):
+    np.tanh(z, out=z)
+
+
+def _tanh_derivative(a, z, delta):
+    delta *= 1.0 - a * a
+
+
+# relu ------------------------------------------------------------------------
+def _relu(z):
+    np.maximum(z, 0.0, out=z)
+
+
+def _relu_derivative(a, z, delta):
+    np.multiply(delta, a > 0, out=delta)
+
+
+# leaky relu: a > 0 exactly where z > 0, so the output form suffices ------------
+def _leaky_relu(z):
+    np.maximum(z, LEAKY_RELU_SLOPE * z, out=z)
+
+
+def _leaky_relu_derivative(a, z, delta):
+    delta *= np.where(a > 0, 1.0, LEAKY_RELU_SLOPE).astype(delta.dtype, copy=False)
+
+
+# elu: for z < 0, a = alpha*(exp(z)-1) so f'(z) = a + alpha ---------------------
+def _elu(z):
+    negative = np.minimum(z, 0.0)
+    np.expm1(negative, out=negative)
+    negative *= ELU_ALPHA
+    np.maximum(z, 0.0, out=z)
+    z += negative
+
+
+def _elu_derivative(a, z, delta):
+    delta *= np.where(a > 0, 1.0, a + ELU_ALPHA).astype(delta.dtype, copy=False)
+
+
+# softplus: a = log(1+exp(z)) so f'(z) = sigmoid(z) = 1 - exp(-a) --------------
+def _softplus(z):
+    np.logaddexp(0.0, z, out=z)
+
+
+def _softplus_derivative(a, z, delta):
+    delta *= -np.expm1(-a)
+
+
+# gelu (exact, erf form): f(z) = z * Phi(z), f'(z) = Phi(z) + z * phi(z) --------
+def _gelu(z):
+    z *= ndtr(z)
+
+
+def _gelu_derivative(a, z, delta):
+    pdf = np.exp(-0.5 * z * z)
+    pdf *= _INV_SQRT_2PI
+    pdf *= z
+    pdf += ndtr(z)
+    delta *= pdf
+
+
+ACTIVATIONS: dict[str, Activation] = {
+    "identity": Activation("identity", _identity, _identity_derivative),
+    "logistic": Activation("logistic", _logistic, _logistic_derivative),
+    "tanh": Activation("tanh", _tanh, _tanh_derivative),
+    "relu": Activation("relu", _relu, _relu_derivative),
+    "leaky_relu": Activation("leaky_relu", _leaky_relu, _leaky_relu_derivative),
+    "elu": Activation("elu", _elu, _elu_derivative),
+    "softplus": Activation("softplus", _softplus, _softplus_derivative),
+    "gelu": Activation("gelu", _gelu, _gelu_derivative, needs_input=True),
+}
+ACTIVATIONS["sigmoid"] = ACTIVATIONS["logistic"]
+
+
+def get(name: str | Activation) -> Activation:
+    """Return the activation registered under ``name``.
+
+    Parameters
+    ----------
+    name : str or Activation
+        A registry name (see ``ACTIVATIONS``) or an :class:`Activation`.
+
+    Returns
+    -------
+    Activation
+
+    Raises
+    ------
+    ValueError
+        If ``name`` is unknown; the message lists the valid names.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from skdeep.nn import activations
+    >>> activations.get("relu")(np.array([-1.0, 2.0]))
+    array([0., 2.])
+    """
+    if isinstance(name, Activation):
+        return name
+    try:
+        return ACTIVATIONS[name]
+    except (KeyError, TypeError):
+        valid = ", ".join(sorted(ACTIVATIONS))
+        raise ValueError(
+            f"Unknown activation {name!r}; valid activations are: {valid}."
+        ) from None

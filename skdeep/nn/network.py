@@ -1,0 +1,167 @@
+"""Sequential container: one flat parameter vector, one flat gradient vector.
+
+:meth:`Sequential.build` allocates one contiguous array for every trainable
+parameter, penalized ones (kernels) first, and hands each layer views into it; the
+gradients live in a second flat array laid out the same way. An optimizer step is
+therefore a few vectorized operations on one array, L-BFGS works on the vector
+itself, and a penalty acts on the contiguous slice ``params[:n_penalized]``.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+from .layers import Layer
+
+__all__ = ["Sequential"]
+
+
+class Sequential:
+    """A stack of layers trained as one flat parameter vector.
+
+    Parameters
+    ----------
+    layers : list of Layer
+        The layers, input to output.
+
+    Attributes
+    ----------
+    params : ndarray of shape (n_params,)
+        All trainable parameters; the layers hold views into it.
+    grads : ndarray of shape (n_params,)
+        Gradient of the last :meth:`backward` call, laid out like ``params``.
+    n_penalized : int
+        Length of the leading penalized slice (the kernels).
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from skdeep.nn.layers import Dense
+    >>> net = Sequential([Dense(4, "tanh"), Dense(2)])
+    >>> net.build(3, np.random.RandomState(0))
+    >>> net.params.shape, net.n_penalized
+    ((22,), 20)
+    >>> np.shares_memory(net.layers[0].kernel, net.params)
+    True
+    """
+
+    def __init__(self, layers: list[Layer]) -> None:
+        self.layers = list(layers)
+        self.params: np.ndarray | None = None
+        self.grads: np.ndarray | None = None
+        self.n_penalized = 0
+
+    @property
+    def dtype(self) -> np.dtype:
+        """Floating dtype of the parameters."""
+        return self.params.dtype
+
+    def build(
+        self, n_in: int, rng: np.random.RandomState, dtype=np.float64
+    ) -> Sequential:
+        """Declare shapes, allocate the flat vectors and initialize the layers.
+
+        Parameters
+        ----------
+        n_in : int
+            Number of input features.
+        rng : numpy.random.RandomState
+            Source of randomness for the initializers, drawn layer by layer.
+        dtype : dtype, default=np.float64
+            Parameter dtype (float32 or float64).
+        """
+        self.n_in = int(n_in)
+        width = self.n_in
+        for layer in self.layers:
+            width = layer.build(width)
+        self.n_out = width
+        self._layout = self._make_layout()
+        total = self._layout[-1][-1] if self._layout else 0
+        self.params = np.zeros(total, dtype=dtype)
+        self.grads = np.zeros(total, dtype=dtype)
+        self._bind()
+        for layer in self.layers:
+            layer.initialize(rng)
+        return self
+
+    def _make_layout(self) -> list[tuple[int, str, tuple[int, ...], int, int]]:
+        """Return ``(layer_index, name, shape, start, stop)``, penalized first."""
+        entries = []
+        for penalized_pass in (True, False):
+            for i, layer in enumerate(self.layers):
+                for name, shape in layer.param_shapes.items():
+                    if (name in layer.penalized) == penalized_pass:
+                        entries.append((i, name, shape))
+        layout, start = [], 0
+        self.n_penalized = 0
+        for i, name, shape in entries:
+            stop = start + int(np.prod(shape))
+            layout.append((i, name, shape, start, stop))
+            if name in self.layers[i].penalized:
+                self.n_penalized = stop
+            start = stop
+        return layout
+
+    def _bind(self) -> None:
+        views = [({}, {}) for _ in self.layers]
+        for i, name, shape, start, stop in self._layout:
+            views[i][0][name] = self.params[start:stop].reshape(shape)
+            views[i][1][name] = self.grads[start:stop].reshape(shape)
+        for layer, (params, grads) in zip(self.layers, views, strict=True):
+            layer.bind(params, grads)
+
+    def astype(self, dtype) -> None:
+        """Convert the parameters to ``dtype`` in place of the old vectors."""
+        if self.params.dtype == dtype:
+            return
+        self.params = self.params.astype(dtype)
+        self.grads = self.grads.astype(dtype)
+        self._bind()
+        self.release()
+
+    @property
+    def penalized_params(self) -> np.ndarray:
+        """View of the penalized slice of ``params``."""
+        return self.params[: self.n_penalized]
+
+    def allocate(self, batch_size: int) -> None:
+        """Preallocate training buffers for batches of up to ``batch_size`` rows."""
+        for i, layer in enumerate(self.layers):
+            layer.allocate(batch_size, self.params.dtype, need_input_grad=i > 0)
+
+    def release(self) -> None:
+        """Free the training buffers and caches."""
+        for layer in self.layers:
+            layer.release()
+
+    def forward(self, x, training: bool = False) -> np.ndarray:
+        """Raw network output (before the loss's link).
+
+        In training mode the layers write into their preallocated buffers and keep
+        caches for :meth:`backward`; otherwise fresh arrays are allocated.
+        """
+        for layer in self.layers:
+            x = layer.forward(x, training=training)
+        return x
+
+    def backward(self, delta: np.ndarray) -> np.ndarray:
+        """Back-propagate ``d loss / d raw``; gradients land in :attr:`grads`.
+
+        ``delta`` may be overwritten.
+        """
+        last = len(self.layers) - 1
+        for i in range(last, -1, -1):
+            delta = self.layers[i].backward(delta, need_input_grad=i > 0)
+        return self.grads
+
+    def __getstate__(self):
+        state = self.__dict__.copy()
+        # The gradient vector is scratch space: rebuilt, never stored.
+        state["grads"] = None
+        return state
+
+    def __setstate__(self, state):
+        self.__dict__.update(state)
+        if self.params is not None:
+            self.grads = np.zeros_like(self.params)
+            self._bind()

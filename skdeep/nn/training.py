@@ -1,0 +1,346 @@
+"""The one training loop: mini-batch stochastic training and full-batch L-BFGS.
+
+Both solvers minimize the same objective, computed by :func:`objective`::
+
+    loss(y, link(net(X)), sample_weight) + alpha * penalty(kernels) / sw_sum
+
+where ``sw_sum`` is the sum of the sample weights (the batch size when
+unweighted), scikit-learn's scaling. Progress that must survive
+``warm_start``/``partial_fit`` (epoch counters, loss curve, best scores,
+optimizer state, current learning rate) lives in a :class:`TrainingState`.
+
+This module knows nothing of scikit-learn: validation scoring is passed in as a
+callable and the warning category as a class.
+"""
+
+from __future__ import annotations
+
+import time
+import warnings
+from collections.abc import Callable
+from dataclasses import dataclass, field
+
+import numpy as np
+import scipy.optimize
+import scipy.sparse as sp
+
+from .losses import Loss
+from .network import Sequential
+from .optimizers import Optimizer
+from .penalties import Penalty
+
+__all__ = ["TrainingState", "objective", "fit_stochastic", "fit_lbfgs"]
+
+#: learning rates below this end 'adaptive' training instead of being divided
+MIN_ADAPTIVE_LEARNING_RATE = 1e-6
+
+
+@dataclass
+class TrainingState:
+    """Training progress kept across calls.
+
+    Attributes mirror scikit-learn's fitted attributes: ``n_iter`` (epochs of the
+    last call), ``t`` (samples seen), ``loss``, ``loss_curve``, ``best_loss``,
+    ``validation_scores``, ``best_validation_score``; plus the internal
+    ``no_improvement_count``, ``best_params``, ``learning_rate`` and
+    ``optimizer_state``.
+    """
+
+    learning_rate: float
+    n_iter: int = 0
+    t: int = 0
+    loss: float | None = None
+    loss_curve: list = field(default_factory=list)
+    best_loss: float | None = np.inf
+    validation_scores: list | None = None
+    best_validation_score: float | None = None
+    no_improvement_count: int = 0
+    best_params: np.ndarray | None = None
+    optimizer_state: dict | None = None
+
+
+def objective(
+    network: Sequential,
+    loss: Loss,
+    X,
+    Y: np.ndarray,
+    sample_weight: np.ndarray | None = None,
+    penalty: Penalty | None = None,
+    alpha: float = 0.0,
+) -> float:
+    """Forward and backward pass: return the objective, leave its gradient in
+    ``network.grads``.
+
+    Parameters
+    ----------
+    network : Sequential
+        A built network with training buffers (see :meth:`Sequential.allocate`).
+    loss : Loss
+        The loss with its link.
+    X : ndarray or sparse matrix of shape (n_samples, n_features)
+    Y : ndarray of shape (n_samples, n_outputs)
+    sample_weight : ndarray of shape (n_samples,), default=None
+    penalty : Penalty, default=None
+        Smooth penalty on the kernels, scaled by ``alpha / sw_sum``.
+    alpha : float, default=0.0
+
+    Returns
+    -------
+    float
+        The objective value.
+    """
+    sw_sum = X.shape[0] if sample_weight is None else float(sample_weight.sum())
+    if sw_sum <= 0:
+        network.grads[...] = 0
+        return 0.0
+    raw = network.forward(X, training=True)
+    value, delta = loss.loss_gradient(Y, raw, sample_weight, sw_sum, out=raw)
+    network.backward(delta)
+    if penalty is not None and alpha > 0 and network.n_penalized:
+        w = network.penalized_params
+        value += alpha * penalty.value(w) / sw_sum
+        penalty.add_gradient(w, alpha / sw_sum, network.grads[: network.n_penalized])
+    return value
+
+
+def _take_rows(X, idx, buffer):
+    if sp.issparse(X):
+        return X[idx]
+    return np.take(X, idx, axis=0, out=buffer[: len(idx)])
+
+
+def _message(epoch, max_iter, state, elapsed):
+    parts = [f"Epoch {epoch}/{max_iter}", f"loss: {state.loss:.6f}"]
+    if state.validation_scores:
+        parts.append(f"val_score: {state.validation_scores[-1]:.6f}")
+    parts.append(f"{elapsed:.2f}s")
+    return " - ".join(parts)
+
+
+def fit_stochastic(
+    network: Sequential,
+    loss: Loss,
+    optimizer: Optimizer,
+    X,
+    Y: np.ndarray,
+    sample_weight: np.ndarray | None,
+    state: TrainingState,
+    *,
+    rng: np.random.RandomState,
+    batch_size: int,
+    max_iter: int,
+    shuffle: bool = True,
+    penalty: Penalty | None = None,
+    alpha: float = 0.0,
+    schedule: str = "constant",
+    learning_rate_init: float = 1e-3,
+    power_t: float = 0.5,
+    tol: float = 1e-4,
+    n_iter_no_change: int | float = 10,
+    validation_score: Callable[[], float] | None = None,
+    incremental: bool = False,
+    verbose: bool = False,
+    warning_category: type[Warning] = RuntimeWarning,
+) -> TrainingState:
+    """Mini-batch training with scikit-learn's stopping rules.
+
+    One epoch shuffles the sample order (``rng.shuffle``, as scikit-learn does),
+    runs :func:`objective` and one ``optimizer.step`` per batch, and records the
+    sample-weighted mean batch objective in ``state.loss_curve``. Training stops
+    when the training loss (or, with ``validation_score``, the validation score)
+    has not improved by ``tol`` for more than ``n_iter_no_change`` epochs; the
+    ``'adaptive'`` schedule first divides the learning rate by 5 instead, until
+    it falls below 1e-6. ``'invscaling'`` sets ``lr = learning_rate_init /
+    (t + 1) ** power_t`` after each epoch, ``t`` counting samples.
+
+    If the loss becomes non-finite, training stops, the weights of the last
+    finite epoch are restored and a warning names the learning rate.
+    With ``validation_score``, the best-scoring weights are restored at the end.
+
+    Returns
+    -------
+    TrainingState
+        ``state``, updated in place.
+    """
+    params, grads = network.params, network.grads
+    n_samples = X.shape[0]
+    network.allocate(batch_size)
+    if state.optimizer_state is None:
+        state.optimizer_state = optimizer.init(params.size, params.dtype)
+    opt_state = state.optimizer_state
+    sample_idx = np.arange(n_samples)
+    x_buffer = y_buffer = None
+    if shuffle and not sp.issparse(X):
+        x_buffer = np.empty((batch_size, X.shape[1]), dtype=X.dtype)
+    if shuffle:
+        y_buffer = np.empty((batch_size, Y.shape[1]), dtype=Y.dtype)
+    last_finite = params.copy()
+    state.n_iter = 0
+    try:
+        for _ in range(max_iter):
+            start_time = time.perf_counter()
+            if shuffle:
+                rng.shuffle(sample_idx)
+            last_finite[...] = params
+            lr = state.learning_rate
+            accumulated = 0.0
+            for start in range(0, n_samples, batch_size):
+                stop = min(start + batch_size, n_samples)
+                if shuffle:
+                    idx = sample_idx[start:stop]
+                    X_batch = _take_rows(X, idx, x_buffer)
+                    Y_batch = np.take(Y, idx, axis=0, out=y_buffer[: stop - start])
+                    sw_batch = None if sample_weight is None else sample_weight[idx]
+                else:
+                    X_batch, Y_batch = X[start:stop], Y[start:stop]
+                    sw_batch = (
+                        None if sample_weight is None else sample_weight[start:stop]
+                    )
+                value = objective(
+                    network, loss, X_batch, Y_batch, sw_batch, penalty, alpha
+                )
+                optimizer.step(params, grads, opt_state, lr)
+                accumulated += value * (stop - start)
+
+            state.n_iter += 1
+            state.t += n_samples
+            state.loss = accumulated / n_samples
+            state.loss_curve.append(state.loss)
+
+            if not np.isfinite(state.loss) or not np.isfinite(params).all():
+                params[...] = last_finite
+                if validation_score is not None:
+                    state.validation_scores.append(np.nan)
+                warnings.warn(
+                    f"Training diverged in epoch {len(state.loss_curve)}: the loss "
+                    "became non-finite, so training stopped and the weights of the "
+                    f"last finite epoch were restored. The learning rate ({lr:g}) "
+                    "is the likely cause: lower learning_rate_init, or scale the "
+                    "inputs.",
+                    warning_category,
+                    stacklevel=3,
+                )
+                break
+
+            _update_no_improvement(state, params, tol, validation_score)
+            if verbose:
+                print(
+                    _message(
+                        state.n_iter, max_iter, state, time.perf_counter() - start_time
+                    )
+                )
+
+            if schedule == "invscaling":
+                state.learning_rate = learning_rate_init / (state.t + 1) ** power_t
+
+            if state.no_improvement_count > n_iter_no_change:
+                what = "Validation score" if validation_score else "Training loss"
+                msg = (
+                    f"{what} did not improve more than tol={tol:f} for "
+                    f"{n_iter_no_change} consecutive epochs."
+                )
+                if (
+                    schedule == "adaptive"
+                    and state.learning_rate > MIN_ADAPTIVE_LEARNING_RATE
+                ):
+                    state.learning_rate /= 5.0
+                    state.no_improvement_count = 0
+                    if verbose:
+                        print(f"{msg} Setting learning rate to {state.learning_rate:f}")
+                else:
+                    if verbose:
+                        print(f"{msg} Stopping.")
+                    break
+
+            if incremental:
+                break
+            if state.n_iter == max_iter:
+                warnings.warn(
+                    f"Stochastic Optimizer: Maximum iterations ({max_iter}) reached "
+                    "and the optimization hasn't converged yet.",
+                    warning_category,
+                    stacklevel=3,
+                )
+    except KeyboardInterrupt:
+        warnings.warn("Training interrupted by user.", stacklevel=3)
+    finally:
+        network.release()
+
+    if validation_score is not None and state.best_params is not None:
+        params[...] = state.best_params
+    return state
+
+
+def _update_no_improvement(state, params, tol, validation_score):
+    """scikit-learn's bookkeeping of epochs without improvement."""
+    if validation_score is not None:
+        score = validation_score()
+        state.validation_scores.append(score)
+        if score < state.best_validation_score + tol:
+            state.no_improvement_count += 1
+        else:
+            state.no_improvement_count = 0
+        if score > state.best_validation_score:
+            state.best_validation_score = score
+            state.best_params = params.copy()
+    else:
+        if state.loss > state.best_loss - tol:
+            state.no_improvement_count += 1
+        else:
+            state.no_improvement_count = 0
+        state.best_loss = min(state.best_loss, state.loss)
+
+
+def fit_lbfgs(
+    network: Sequential,
+    loss: Loss,
+    X,
+    Y: np.ndarray,
+    sample_weight: np.ndarray | None = None,
+    *,
+    penalty: Penalty | None = None,
+    alpha: float = 0.0,
+    max_iter: int = 200,
+    max_fun: int = 15000,
+    tol: float = 1e-4,
+    verbose: bool = False,
+) -> tuple[scipy.optimize.OptimizeResult, list[float]]:
+    """Full-batch L-BFGS-B on the flat parameter vector.
+
+    Calls ``scipy.optimize.minimize(method="L-BFGS-B", jac=True)`` with
+    ``maxiter=max_iter``, ``maxfun=max_fun`` and ``gtol=tol``. SciPy works in
+    float64; a float32 network is evaluated in float32 and keeps float32 weights.
+
+    Returns
+    -------
+    result : scipy.optimize.OptimizeResult
+    loss_curve : list of float
+        Objective after each iteration.
+    """
+    params = network.params
+    network.allocate(X.shape[0])
+    curve: list[float] = []
+
+    def fun(x):
+        params[...] = x
+        value = objective(network, loss, X, Y, sample_weight, penalty, alpha)
+        return value, network.grads.astype(np.float64)
+
+    def callback(intermediate_result):
+        curve.append(float(intermediate_result.fun))
+        if verbose:
+            print(f"Iteration {len(curve)}/{max_iter} - loss: {curve[-1]:.6f}")
+
+    try:
+        result = scipy.optimize.minimize(
+            fun,
+            params.astype(np.float64),
+            method="L-BFGS-B",
+            jac=True,
+            callback=callback,
+            options={"maxiter": max_iter, "maxfun": max_fun, "gtol": tol},
+        )
+    finally:
+        network.release()
+    params[...] = result.x
+    return result, curve
