@@ -67,7 +67,10 @@ def test_regressor_equals_sklearn(solver, n_targets):
     )
     ours, ref = MLPRegressor(**kw).fit(X, y), sknn.MLPRegressor(**kw).fit(X, y)
     np.testing.assert_allclose(ours.predict(X), ref.predict(X), rtol=1e-7, atol=1e-9)
-    for a, b in zip(ours.coefs_ + ours.intercepts_, ref.coefs_ + ref.intercepts_):
+    pairs = zip(
+        ours.coefs_ + ours.intercepts_, ref.coefs_ + ref.intercepts_, strict=True
+    )
+    for a, b in pairs:
         np.testing.assert_allclose(a, b, rtol=1e-7, atol=1e-9)
     assert ours.n_iter_ == ref.n_iter_ and ours.t_ == ref.t_
     if solver != "lbfgs" and n_targets == 1:
@@ -312,7 +315,7 @@ def test_classifier_partial_fit_classes():
     before = [c.copy() for c in clf.coefs_]
     with pytest.raises(ValueError, match="classes not in"):
         clf.partial_fit(X, np.where(y == 1, 2, y))
-    for a, b in zip(clf.coefs_, before):
+    for a, b in zip(clf.coefs_, before, strict=True):
         np.testing.assert_array_equal(a, b)
     assert clf.n_iter_ == 1
 
