@@ -7,8 +7,15 @@ Examples
 MLPRegressor(hidden_layer_sizes=(64, 32))
 """
 
+from .compare import compare, count_parameters
 from .mlp import MLPClassifier, MLPRegressor
 
 __version__ = "0.1.0"
 
-__all__ = ["MLPClassifier", "MLPRegressor", "__version__"]
+__all__ = [
+    "MLPClassifier",
+    "MLPRegressor",
+    "compare",
+    "count_parameters",
+    "__version__",
+]
