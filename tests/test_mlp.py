@@ -159,11 +159,16 @@ def test_no_hidden_layer_l2_lbfgs_equals_ridge():
     X, y = regression_data(n=80, n_features=4, n_targets=2)
     alpha = 30.0
     net = MLPRegressor(
-        hidden_layer_sizes=(), solver="lbfgs", alpha=alpha, tol=1e-12, max_iter=5000
+        hidden_layer_sizes=(),
+        solver="lbfgs",
+        alpha=alpha,
+        tol=1e-12,
+        max_iter=5000,
+        random_state=0,
     ).fit(X, y)
     ridge = Ridge(alpha=alpha).fit(X, y)
-    np.testing.assert_allclose(net.coefs_[0], ridge.coef_.T, rtol=1e-5, atol=2e-6)
-    np.testing.assert_allclose(net.intercepts_[0], ridge.intercept_, atol=2e-6)
+    np.testing.assert_allclose(net.coefs_[0], ridge.coef_.T, atol=1e-5)
+    np.testing.assert_allclose(net.intercepts_[0], ridge.intercept_, atol=1e-5)
 
 
 def test_no_hidden_layer_binary_log_loss_equals_logistic_regression():
@@ -480,3 +485,74 @@ def test_lbfgs_honours_max_iter_and_max_fun():
     est._build_network = counting_build
     est.fit(X, y)
     assert 0 < sum(calls) <= 5 + 1  # SciPy may finish the evaluation under way
+
+
+@pytest.mark.parametrize("schedule", ["invscaling", "adaptive"])
+def test_sgd_learning_rate_schedules_equal_sklearn(schedule):
+    X, y = regression_data()
+    kw = dict(
+        hidden_layer_sizes=(6,),
+        solver="sgd",
+        learning_rate=schedule,
+        learning_rate_init=0.05,
+        power_t=0.3,
+        max_iter=60,
+        random_state=0,
+        n_iter_no_change=2,
+        tol=1e-3,
+    )
+    ours, ref = MLPRegressor(**kw).fit(X, y), sknn.MLPRegressor(**kw).fit(X, y)
+    np.testing.assert_allclose(ours.loss_curve_, ref.loss_curve_, rtol=1e-9)
+    assert ours.n_iter_ == ref.n_iter_
+    if schedule == "adaptive":  # the rate was divided at least once
+        assert ours._state.learning_rate < kw["learning_rate_init"]
+
+
+def test_adaptive_schedule_applies_to_adam():
+    X, y = regression_data()
+    est = MLPRegressor(
+        hidden_layer_sizes=(6,),
+        learning_rate="adaptive",
+        learning_rate_init=0.05,
+        n_iter_no_change=1,
+        tol=10.0,
+        max_iter=5,
+        random_state=0,
+    ).fit(X, y)
+    # no epoch improves by tol=10: the count exceeds 1 at epochs 3 and 5, and
+    # each time the rate is divided by 5 instead of stopping
+    assert est.n_iter_ == 5
+    assert est._state.learning_rate == pytest.approx(0.05 / 5**2)
+
+
+@pytest.mark.parametrize(
+    "X, y, match",
+    [
+        (np.zeros((0, 3)), np.zeros(0), "0 sample"),
+        (np.zeros(5), np.zeros(5), "2D array"),
+        (np.array([["a", "b"], ["c", "d"]]), np.zeros(2), "could not convert|numeric"),
+        (np.zeros((5, 2)), np.array([0, 1, np.inf, 0, 1.0]), "infinity"),
+        (np.zeros((5, 2)), np.zeros(4), "inconsistent numbers of samples"),
+    ],
+)
+@pytest.mark.parametrize("estimator", [MLPRegressor, MLPClassifier])
+def test_bad_input_clear_errors(estimator, X, y, match):
+    with pytest.raises(ValueError, match=match):
+        estimator(max_iter=2).fit(X, y)
+
+
+def test_sample_weight_errors():
+    X, y = regression_data()
+    with pytest.raises(ValueError, match="non-zero"):
+        MLPRegressor().fit(X, y, sample_weight=np.zeros(len(y)))
+    with pytest.raises(ValueError, match="sample_weight"):
+        MLPRegressor().fit(X, y, sample_weight=np.ones(len(y) - 1))
+
+
+def test_integer_weights_equal_repeated_rows_lbfgs():
+    X, y = regression_data(n=40)
+    w = np.random.RandomState(0).randint(0, 4, size=len(y))
+    kw = dict(hidden_layer_sizes=(5,), solver="lbfgs", max_iter=50, random_state=0)
+    weighted = MLPRegressor(**kw).fit(X, y, sample_weight=w)
+    repeated = MLPRegressor(**kw).fit(np.repeat(X, w, axis=0), np.repeat(y, w))
+    np.testing.assert_allclose(weighted.predict(X), repeated.predict(X), rtol=1e-6)
