@@ -7,6 +7,7 @@ Examples
 MLPRegressor(hidden_layer_sizes=(64, 32))
 """
 
+from . import optimizers, penalties
 from .compare import compare, count_parameters
 from .mlp import MLPClassifier, MLPRegressor
 
@@ -17,5 +18,7 @@ __all__ = [
     "MLPRegressor",
     "compare",
     "count_parameters",
+    "optimizers",
+    "penalties",
     "__version__",
 ]

@@ -23,9 +23,16 @@ from .nn import optimizers as _optimizers
 from .nn import penalties as _penalties
 from .nn.layers import Dense
 from .nn.network import Sequential
-from .nn.training import TrainingState, fit_lbfgs, fit_stochastic
+from .nn.training import (
+    SCHEDULES,
+    TrainingState,
+    fit_lbfgs,
+    fit_newton_cg,
+    fit_stochastic,
+)
 
-STOCHASTIC_SOLVERS = ("sgd", "adam")
+STOCHASTIC_SOLVERS = ("sgd", "adam", "adagrad", "rmsprop", "adamw")
+FULL_BATCH_SOLVERS = ("lbfgs", "newton-cg")
 #: elements per prediction chunk (rows x widest layer): bounds predict memory
 PREDICT_CHUNK_ELEMENTS = 1 << 21
 
@@ -44,13 +51,16 @@ class BaseMultilayerPerceptron(BaseEstimator, metaclass=ABCMeta):
             Interval(Integral, 1, None, closed="left"),
         ],
         "activation": [StrOptions(set(_activations.ACTIVATIONS))],
-        "solver": [StrOptions({"lbfgs", "sgd", "adam"})],
+        "solver": [
+            StrOptions(set(STOCHASTIC_SOLVERS + FULL_BATCH_SOLVERS)),
+            _optimizers.Optimizer,
+        ],
         "alpha": [Interval(Real, 0, None, closed="left")],
         "batch_size": [
             StrOptions({"auto"}),
             Interval(Integral, 1, None, closed="left"),
         ],
-        "learning_rate": [StrOptions({"constant", "invscaling", "adaptive"})],
+        "learning_rate": [StrOptions(set(SCHEDULES))],
         "learning_rate_init": [Interval(Real, 0, None, closed="neither")],
         "power_t": [Interval(Real, 0, None, closed="left")],
         "max_iter": [Interval(Integral, 1, None, closed="left")],
@@ -71,6 +81,9 @@ class BaseMultilayerPerceptron(BaseEstimator, metaclass=ABCMeta):
             Options(Real, {np.inf}),
         ],
         "max_fun": [Interval(Integral, 1, None, closed="left")],
+        "penalty": [StrOptions(set(_penalties.PENALTIES)), _penalties.Penalty, None],
+        "l1_ratio": [Interval(Real, 0, 1, closed="both")],
+        "clip_grad_norm": [Interval(Real, 0, None, closed="neither"), None],
     }
 
     # ------------------------------------------------------------------ hooks
@@ -108,14 +121,29 @@ class BaseMultilayerPerceptron(BaseEstimator, metaclass=ABCMeta):
             raise ValueError(f"hidden_layer_sizes must be > 0, got {sizes}.")
         return [int(s) for s in sizes]
 
+    def _is_stochastic(self) -> bool:
+        return self.solver not in FULL_BATCH_SOLVERS
+
     def _make_optimizer(self) -> _optimizers.Optimizer:
-        if self.solver == "sgd":
+        """The optimizer object; string solvers read the estimator's parameters."""
+        solver = self.solver
+        if isinstance(solver, _optimizers.Optimizer):
+            return solver
+        if solver == "sgd":
             return _optimizers.SGD(
                 momentum=self.momentum, nesterov=self.nesterovs_momentum
             )
-        return _optimizers.Adam(
-            beta_1=self.beta_1, beta_2=self.beta_2, epsilon=self.epsilon
-        )
+        if solver == "adagrad":
+            return _optimizers.Adagrad(epsilon=self.epsilon)
+        if solver == "rmsprop":
+            return _optimizers.RMSProp(epsilon=self.epsilon)
+        cls = _optimizers.AdamW if solver == "adamw" else _optimizers.Adam
+        return cls(beta_1=self.beta_1, beta_2=self.beta_2, epsilon=self.epsilon)
+
+    def _make_penalty(self) -> _penalties.Penalty | None:
+        if self.alpha == 0:
+            return None
+        return _penalties.get(self.penalty, l1_ratio=self.l1_ratio)
 
     def _build_network(self, n_features, n_outputs, rng, dtype) -> Sequential:
         hidden = self._hidden_layer_sizes()
@@ -139,6 +167,18 @@ class BaseMultilayerPerceptron(BaseEstimator, metaclass=ABCMeta):
         if incremental and self.early_stopping:
             raise ValueError("partial_fit does not support early_stopping=True")
         self._hidden_layer_sizes()
+        penalty = self._make_penalty()
+        if penalty is not None:
+            penalty.validate()
+            if not self._is_stochastic() and not penalty.smooth:
+                raise ValueError(
+                    f"penalty={self.penalty!r} has an L1 part, which solver="
+                    f"{self.solver!r} cannot handle. Use one of the stochastic "
+                    f"solvers {', '.join(map(repr, STOCHASTIC_SOLVERS))} (they apply "
+                    "it as a proximal step giving exact zeros), or penalty='l2'."
+                )
+        if self._is_stochastic():
+            self._make_optimizer().validate()
         fitted = hasattr(self, "_network")
         first_pass = not fitted or (not self.warm_start and not incremental)
         X, y = validate_data(
@@ -183,22 +223,24 @@ class BaseMultilayerPerceptron(BaseEstimator, metaclass=ABCMeta):
             network, state = self._network, self._state
             if not incremental:
                 state.learning_rate = float(self.learning_rate_init)
-        penalty = _penalties.L2() if self.alpha > 0 else None
+        penalty = self._make_penalty()
 
-        if self.solver == "lbfgs":
-            result, curve = fit_lbfgs(
-                network,
-                loss,
-                X,
-                Y,
-                sample_weight,
+        if not self._is_stochastic():
+            options = dict(
                 penalty=penalty,
                 alpha=self.alpha,
                 max_iter=self.max_iter,
-                max_fun=self.max_fun,
                 tol=self.tol,
                 verbose=bool(self.verbose),
             )
+            if self.solver == "lbfgs":
+                result, curve = fit_lbfgs(
+                    network, loss, X, Y, sample_weight, max_fun=self.max_fun, **options
+                )
+            else:
+                result, curve = fit_newton_cg(
+                    network, loss, X, Y, sample_weight, **options
+                )
             if not np.isfinite(network.params).all():
                 raise ValueError(
                     "Solver produced non-finite parameter weights. The input data "
@@ -210,7 +252,7 @@ class BaseMultilayerPerceptron(BaseEstimator, metaclass=ABCMeta):
             state.best_loss = min([state.best_loss, *curve])
             if result.status != 0:
                 warnings.warn(
-                    f"lbfgs failed to converge after {state.n_iter} iteration(s) "
+                    f"{self.solver} failed to converge after {state.n_iter} iteration(s) "
                     f"(status={result.status}): {result.message}. Increase the "
                     f"number of iterations (max_iter={self.max_iter}) or scale the "
                     "data.",
@@ -290,6 +332,7 @@ class BaseMultilayerPerceptron(BaseEstimator, metaclass=ABCMeta):
             validation_score=validation_score,
             incremental=incremental,
             verbose=bool(self.verbose),
+            clip_grad_norm=self.clip_grad_norm,
             warning_category=ConvergenceWarning,
         )
 

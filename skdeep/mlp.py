@@ -15,7 +15,7 @@ from sklearn.utils.multiclass import (
 )
 from sklearn.utils.validation import check_is_fitted, column_or_1d
 
-from ._base import STOCHASTIC_SOLVERS, BaseMultilayerPerceptron
+from ._base import BaseMultilayerPerceptron
 from .nn import losses as _losses
 
 __all__ = ["MLPRegressor", "MLPClassifier"]
@@ -30,26 +30,36 @@ _SHARED_PARAMETERS = """
         'tanh', 'relu', and also 'sigmoid' (alias of 'logistic'), 'leaky_relu'
         (slope 0.01), 'elu', 'softplus' and 'gelu' (exact, erf form).
 
-    solver : {'lbfgs', 'sgd', 'adam'}, default='adam'
-        'lbfgs' runs SciPy's L-BFGS-B on the whole data; 'sgd' is mini-batch
-        gradient descent with (Nesterov) momentum; 'adam' is Adam.
+    solver : str or Optimizer, default='adam'
+        'lbfgs' runs SciPy's L-BFGS-B on the whole data; 'newton-cg' runs
+        SciPy's trust-region Newton-CG on the whole data, with Hessian-vector
+        products by finite differences of gradients. The stochastic solvers
+        train on mini-batches: 'sgd' (gradient descent with (Nesterov)
+        momentum, reading ``momentum`` and ``nesterovs_momentum``), 'adam' and
+        'adamw' (reading ``beta_1``, ``beta_2``, ``epsilon``), 'rmsprop' and
+        'adagrad' (reading ``epsilon``); or pass an optimizer object from
+        :mod:`skdeep.optimizers` (``RMSProp(rho=0.95)``), whose
+        hyperparameters a grid search can tune (``solver__rho``).
 
     alpha : float, default=0.0001
-        Strength of the L2 penalty on the weights (not the biases), added to
-        the loss as ``alpha * 0.5 * ||W||^2 / n_samples`` (the sum of the
-        sample weights when they are given), as in scikit-learn.
+        Strength of the penalty on the weights (not the biases), added to the
+        loss as ``alpha * P(W) / n_samples`` (the sum of the sample weights when
+        they are given); with the default L2 penalty, scikit-learn's
+        ``alpha * 0.5 * ||W||^2 / n_samples``.
 
     batch_size : int or 'auto', default='auto'
         Mini-batch size of the stochastic solvers; 'auto' is
         ``min(200, n_samples)``. Unused by 'lbfgs'.
 
-    learning_rate : {'constant', 'invscaling', 'adaptive'}, default='constant'
-        Learning-rate schedule of the stochastic solvers ('sgd' and 'adam'):
-        'constant' keeps ``learning_rate_init``; 'invscaling' sets it to
+    learning_rate : {'constant', 'invscaling', 'adaptive', 'cosine'}, \
+default='constant'
+        Learning-rate schedule of every stochastic solver: 'constant' keeps
+        ``learning_rate_init``; 'invscaling' sets it to
         ``learning_rate_init / (t + 1) ** power_t`` after each epoch, ``t``
         counting samples; 'adaptive' divides it by 5 each time the loss (or
         validation score) stalls for ``n_iter_no_change`` epochs, stopping once
-        it falls below 1e-6. scikit-learn applies the schedule to 'sgd' only.
+        it falls below 1e-6; 'cosine' anneals it to 0 over ``max_iter``
+        epochs. scikit-learn applies schedules to 'sgd' only.
 
     learning_rate_init : float, default=0.001
         Initial learning rate of the stochastic solvers.
@@ -107,6 +117,21 @@ _SHARED_PARAMETERS = """
 
     max_fun : int, default=15000
         Maximum number of loss evaluations of 'lbfgs'.
+
+    penalty : {'l2', 'l1', 'elasticnet'}, Penalty or None, default='l2'
+        Penalty on the weights: 'l2' is ``0.5 * ||W||^2`` (scikit-learn's),
+        'l1' is ``||W||_1``, 'elasticnet' is
+        ``l1_ratio * ||W||_1 + (1 - l1_ratio) / 2 * ||W||^2``, or an object from
+        :mod:`skdeep.penalties`. The L1 part is applied after each stochastic
+        update as a proximal (soft-thresholding) step, which gives exact zeros;
+        'lbfgs' and 'newton-cg' accept smooth penalties only.
+
+    l1_ratio : float, default=0.15
+        L1 share of the 'elasticnet' penalty, in [0, 1].
+
+    clip_grad_norm : float or None, default=None
+        If set, each mini-batch gradient is rescaled to this global L2 norm at
+        most before the update (stochastic solvers).
 """
 
 _SHARED_ATTRIBUTES = """
@@ -162,7 +187,7 @@ def _fill_doc(cls):
 
 
 def _has_stochastic_solver(estimator) -> bool:
-    if estimator.solver not in STOCHASTIC_SOLVERS:
+    if not estimator._is_stochastic():
         raise AttributeError(
             "partial_fit is only available for stochastic optimizers. "
             f"{estimator.solver!r} is not stochastic."
@@ -248,6 +273,9 @@ class MLPRegressor(RegressorMixin, BaseMultilayerPerceptron):
         epsilon=1e-8,
         n_iter_no_change=10,
         max_fun=15000,
+        penalty="l2",
+        l1_ratio=0.15,
+        clip_grad_norm=None,
     ):
         self.loss = loss
         self.hidden_layer_sizes = hidden_layer_sizes
@@ -273,6 +301,9 @@ class MLPRegressor(RegressorMixin, BaseMultilayerPerceptron):
         self.epsilon = epsilon
         self.n_iter_no_change = n_iter_no_change
         self.max_fun = max_fun
+        self.penalty = penalty
+        self.l1_ratio = l1_ratio
+        self.clip_grad_norm = clip_grad_norm
 
     def _make_loss(self, n_outputs):
         return _losses.get(self.loss)
@@ -421,6 +452,9 @@ class MLPClassifier(ClassifierMixin, BaseMultilayerPerceptron):
         epsilon=1e-8,
         n_iter_no_change=10,
         max_fun=15000,
+        penalty="l2",
+        l1_ratio=0.15,
+        clip_grad_norm=None,
     ):
         self.hidden_layer_sizes = hidden_layer_sizes
         self.activation = activation
@@ -445,6 +479,9 @@ class MLPClassifier(ClassifierMixin, BaseMultilayerPerceptron):
         self.epsilon = epsilon
         self.n_iter_no_change = n_iter_no_change
         self.max_fun = max_fun
+        self.penalty = penalty
+        self.l1_ratio = l1_ratio
+        self.clip_grad_norm = clip_grad_norm
 
     def _make_loss(self, n_outputs):
         if self._label_binarizer.y_type_ == "multiclass":

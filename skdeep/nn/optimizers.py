@@ -1,47 +1,76 @@
 """Stochastic optimizers acting in place on the flat parameter vector.
 
-Contract (optax-like): ``state = opt.init(n_params, dtype)`` and
+Contract (optax-like): ``state = opt.init(n_params, dtype, n_penalized)`` and
 ``opt.step(params, grads, state, lr)``, which updates ``params`` in place. The
-learning rate is passed in by the training loop, which owns the schedule; the
+learning rate is passed in by the training loop, which owns the schedule; an
 optimizer holds only its own hyperparameters, and its state is a plain dict of
 arrays and counters (picklable, and kept across ``warm_start`` and
-``partial_fit``).
+``partial_fit``). Optimizers are also public, cloneable objects
+(``get_params``/``set_params``), so ``solver=RMSProp(rho=0.95)`` works and
+``GridSearchCV`` can tune ``solver__rho``.
+
+The update rules are torch.optim's (``SGD`` in scikit-learn's form, which is
+torch's at a constant rate; ``RMSProp`` is torch's ``RMSprop`` with
+``alpha=rho``). ``Adam``/``AdamW`` add ``epsilon`` to ``sqrt(v)`` before the
+bias correction, as scikit-learn does (torch adds it after); the two differ only
+where ``sqrt(v)`` is comparable to ``epsilon``.
 """
 
 from __future__ import annotations
 
 import math
+from numbers import Real
 
 import numpy as np
 
-__all__ = ["Optimizer", "SGD", "Adam", "OPTIMIZERS", "get"]
+from ._params import Configurable
+
+__all__ = [
+    "Optimizer",
+    "SGD",
+    "Adagrad",
+    "RMSProp",
+    "Adam",
+    "AdamW",
+    "OPTIMIZERS",
+    "get",
+]
 
 
-class Optimizer:
+def _check_range(owner, name, value, low, high, *, low_open=False, high_open=False):
+    if isinstance(value, bool) or not isinstance(value, Real):
+        raise TypeError(
+            f"{type(owner).__name__}: {name} must be a real number, got {value!r}."
+        )
+    too_low = value <= low if low_open else value < low
+    too_high = high is not None and (value >= high if high_open else value > high)
+    if too_low or too_high or not math.isfinite(value):
+        left = "(" if low_open else "["
+        right = "inf)" if high is None else (f"{high})" if high_open else f"{high}]")
+        raise ValueError(
+            f"{type(owner).__name__}: {name} must be in {left}{low}, {right}, "
+            f"got {value!r}."
+        )
+
+
+class Optimizer(Configurable):
     """Base class for stochastic optimizers."""
 
-    def init(self, n_params: int, dtype) -> dict:
-        """Return a fresh optimizer state for ``n_params`` parameters."""
-        return {"scratch": np.zeros(n_params, dtype=dtype)}
+    def validate(self) -> None:
+        """Raise a ValueError naming any hyperparameter out of its range."""
+
+    def init(self, n_params: int, dtype, n_penalized: int = 0) -> dict:
+        """Return a fresh optimizer state for ``n_params`` parameters.
+
+        ``n_penalized`` is the length of the leading slice of kernels (used by
+        optimizers with decoupled weight decay).
+        """
+        self.validate()
+        return {"scratch": np.zeros(n_params, dtype=dtype), "n_penalized": n_penalized}
 
     def step(self, params: np.ndarray, grads: np.ndarray, state: dict, lr: float):
         """Apply one update to ``params`` in place."""
         raise NotImplementedError
-
-    def _hyperparameters(self) -> dict:
-        return dict(vars(self))
-
-    def __repr__(self) -> str:
-        args = ", ".join(f"{k}={v!r}" for k, v in self._hyperparameters().items())
-        return f"{type(self).__name__}({args})"
-
-    def __eq__(self, other) -> bool:
-        return (
-            type(self) is type(other)
-            and self._hyperparameters() == other._hyperparameters()
-        )
-
-    __hash__ = None
 
 
 class SGD(Optimizer):
@@ -74,8 +103,11 @@ class SGD(Optimizer):
         self.momentum = momentum
         self.nesterov = nesterov
 
-    def init(self, n_params, dtype):
-        state = super().init(n_params, dtype)
+    def validate(self):
+        _check_range(self, "momentum", self.momentum, 0, 1)
+
+    def init(self, n_params, dtype, n_penalized=0):
+        state = super().init(n_params, dtype, n_penalized)
         state["velocity"] = np.zeros(n_params, dtype=dtype)
         return state
 
@@ -94,8 +126,95 @@ class SGD(Optimizer):
             params += velocity
 
 
+class Adagrad(Optimizer):
+    """Adagrad (Duchi et al., 2011), torch's form::
+
+        s += g**2
+        params -= lr * g / (sqrt(s) + epsilon)
+
+    Parameters
+    ----------
+    epsilon : float, default=1e-10
+        Added to the denominator for numerical stability.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> opt = Adagrad()
+    >>> p, g = np.array([1.0]), np.array([4.0])
+    >>> opt.step(p, g, opt.init(1, p.dtype), lr=0.1)  # first step moves by ~lr
+    >>> p.round(6)
+    array([0.9])
+    """
+
+    def __init__(self, epsilon: float = 1e-10) -> None:
+        self.epsilon = epsilon
+
+    def validate(self):
+        _check_range(self, "epsilon", self.epsilon, 0, None, low_open=True)
+
+    def init(self, n_params, dtype, n_penalized=0):
+        state = super().init(n_params, dtype, n_penalized)
+        state["sum_squares"] = np.zeros(n_params, dtype=dtype)
+        return state
+
+    def step(self, params, grads, state, lr):
+        s, scratch = state["sum_squares"], state["scratch"]
+        s += np.square(grads, out=scratch)
+        np.sqrt(s, out=scratch)
+        scratch += self.epsilon
+        np.divide(grads, scratch, out=scratch)
+        scratch *= lr
+        params -= scratch
+
+
+class RMSProp(Optimizer):
+    """RMSProp (Tieleman and Hinton, 2012), torch's ``RMSprop`` with ``alpha=rho``::
+
+        v = rho * v + (1 - rho) * g**2
+        params -= lr * g / (sqrt(v) + epsilon)
+
+    Parameters
+    ----------
+    rho : float, default=0.9
+        Decay rate of the running mean of squared gradients, in ``[0, 1)``.
+    epsilon : float, default=1e-8
+        Added to the denominator for numerical stability.
+
+    Examples
+    --------
+    >>> RMSProp(rho=0.95).get_params()
+    {'rho': 0.95, 'epsilon': 1e-08}
+    """
+
+    def __init__(self, rho: float = 0.9, epsilon: float = 1e-8) -> None:
+        self.rho = rho
+        self.epsilon = epsilon
+
+    def validate(self):
+        _check_range(self, "rho", self.rho, 0, 1, high_open=True)
+        _check_range(self, "epsilon", self.epsilon, 0, None, low_open=True)
+
+    def init(self, n_params, dtype, n_penalized=0):
+        state = super().init(n_params, dtype, n_penalized)
+        state["mean_square"] = np.zeros(n_params, dtype=dtype)
+        return state
+
+    def step(self, params, grads, state, lr):
+        v, scratch = state["mean_square"], state["scratch"]
+        v *= self.rho
+        np.square(grads, out=scratch)
+        scratch *= 1.0 - self.rho
+        v += scratch
+        np.sqrt(v, out=scratch)
+        scratch += self.epsilon
+        np.divide(grads, scratch, out=scratch)
+        scratch *= lr
+        params -= scratch
+
+
 class Adam(Optimizer):
-    """Adam (Kingma and Ba, 2014), in scikit-learn's and torch's form.
+    """Adam (Kingma and Ba, 2014), in scikit-learn's form.
 
     With step count ``t`` (starting at 1)::
 
@@ -130,8 +249,13 @@ class Adam(Optimizer):
         self.beta_2 = beta_2
         self.epsilon = epsilon
 
-    def init(self, n_params, dtype):
-        state = super().init(n_params, dtype)
+    def validate(self):
+        _check_range(self, "beta_1", self.beta_1, 0, 1, high_open=True)
+        _check_range(self, "beta_2", self.beta_2, 0, 1, high_open=True)
+        _check_range(self, "epsilon", self.epsilon, 0, None, low_open=True)
+
+    def init(self, n_params, dtype, n_penalized=0):
+        state = super().init(n_params, dtype, n_penalized)
         state["m"] = np.zeros(n_params, dtype=dtype)
         state["v"] = np.zeros(n_params, dtype=dtype)
         state["t"] = 0
@@ -156,7 +280,56 @@ class Adam(Optimizer):
         params -= scratch
 
 
-OPTIMIZERS: dict[str, type[Optimizer]] = {"sgd": SGD, "adam": Adam}
+class AdamW(Adam):
+    """Adam with decoupled weight decay (Loshchilov and Hutter, 2019).
+
+    Before each Adam step the kernels (never the biases) decay as
+    ``kernels *= 1 - lr * weight_decay``, as in torch's ``AdamW``.
+
+    Parameters
+    ----------
+    beta_1 : float, default=0.9
+        Decay rate of the first-moment estimate, in ``[0, 1)``.
+    beta_2 : float, default=0.999
+        Decay rate of the second-moment estimate, in ``[0, 1)``.
+    epsilon : float, default=1e-8
+        Added to the denominator for numerical stability.
+    weight_decay : float, default=0.01
+        Decoupled decay rate of the kernels, ``>= 0``.
+
+    Examples
+    --------
+    >>> AdamW(weight_decay=0.1)
+    AdamW(beta_1=0.9, beta_2=0.999, epsilon=1e-08, weight_decay=0.1)
+    """
+
+    def __init__(
+        self,
+        beta_1: float = 0.9,
+        beta_2: float = 0.999,
+        epsilon: float = 1e-8,
+        weight_decay: float = 0.01,
+    ) -> None:
+        super().__init__(beta_1=beta_1, beta_2=beta_2, epsilon=epsilon)
+        self.weight_decay = weight_decay
+
+    def validate(self):
+        super().validate()
+        _check_range(self, "weight_decay", self.weight_decay, 0, None)
+
+    def step(self, params, grads, state, lr):
+        if self.weight_decay:
+            params[: state["n_penalized"]] *= 1.0 - lr * self.weight_decay
+        super().step(params, grads, state, lr)
+
+
+OPTIMIZERS: dict[str, type[Optimizer]] = {
+    "sgd": SGD,
+    "adagrad": Adagrad,
+    "rmsprop": RMSProp,
+    "adam": Adam,
+    "adamw": AdamW,
+}
 
 
 def get(name: str | Optimizer) -> Optimizer:

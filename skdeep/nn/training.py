@@ -15,6 +15,7 @@ callable and the warning category as a class.
 
 from __future__ import annotations
 
+import math
 import time
 import warnings
 from collections.abc import Callable
@@ -29,7 +30,15 @@ from .network import Sequential
 from .optimizers import Optimizer
 from .penalties import Penalty
 
-__all__ = ["TrainingState", "objective", "fit_stochastic", "fit_lbfgs"]
+__all__ = [
+    "TrainingState",
+    "objective",
+    "fit_stochastic",
+    "fit_lbfgs",
+    "fit_newton_cg",
+    "scheduled_learning_rate",
+    "clip_by_global_norm",
+]
 
 #: learning rates below this end 'adaptive' training instead of being divided
 MIN_ADAPTIVE_LEARNING_RATE = 1e-6
@@ -81,7 +90,9 @@ def objective(
     Y : ndarray of shape (n_samples, n_outputs)
     sample_weight : ndarray of shape (n_samples,), default=None
     penalty : Penalty, default=None
-        Smooth penalty on the kernels, scaled by ``alpha / sw_sum``.
+        Penalty on the kernels, scaled by ``alpha / sw_sum``; its value counts in
+        full, its gradient only for the differentiable part (the L1 part is
+        applied by the solver as a proximal step).
     alpha : float, default=0.0
 
     Returns
@@ -101,6 +112,72 @@ def objective(
         value += alpha * penalty.value(w) / sw_sum
         penalty.add_gradient(w, alpha / sw_sum, network.grads[: network.n_penalized])
     return value
+
+
+def _check_smooth(penalty, alpha, solver):
+    if penalty is not None and alpha > 0 and not penalty.smooth:
+        raise ValueError(
+            f"The {solver} solver needs a smooth penalty; {penalty!r} has an L1 "
+            "part. Use a stochastic solver ('sgd', 'adam', 'adagrad', 'rmsprop', "
+            "'adamw'), which applies it as a proximal step, or penalty='l2'."
+        )
+
+
+SCHEDULES = ("constant", "invscaling", "adaptive", "cosine")
+
+
+def scheduled_learning_rate(
+    schedule: str,
+    learning_rate: float,
+    learning_rate_init: float,
+    *,
+    t: int,
+    epoch: int,
+    max_iter: int,
+    power_t: float = 0.5,
+) -> float:
+    """Learning rate for the next epoch.
+
+    ``'constant'`` and ``'adaptive'`` keep ``learning_rate`` (the adaptive
+    division happens on a plateau, in :func:`fit_stochastic`); ``'invscaling'``
+    gives ``learning_rate_init / (t + 1) ** power_t`` with ``t`` the samples
+    seen (scikit-learn's rule); ``'cosine'`` anneals from
+    ``learning_rate_init`` to 0 over ``max_iter`` epochs:
+    ``0.5 * learning_rate_init * (1 + cos(pi * epoch / max_iter))``.
+
+    Examples
+    --------
+    >>> scheduled_learning_rate("cosine", 0.1, 0.1, t=0, epoch=5, max_iter=10)
+    0.05
+    """
+    if schedule == "invscaling":
+        return learning_rate_init / (t + 1) ** power_t
+    if schedule == "cosine":
+        progress = min(epoch, max_iter) / max_iter
+        return 0.5 * learning_rate_init * (1.0 + math.cos(math.pi * progress))
+    return learning_rate
+
+
+def clip_by_global_norm(grads: np.ndarray, max_norm: float) -> float:
+    """Scale ``grads`` in place so its L2 norm is at most ``max_norm``.
+
+    The scale is ``max_norm / (norm + 1e-6)`` when the norm exceeds
+    ``max_norm``, as torch's ``clip_grad_norm_``. Returns the norm before
+    clipping.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> g = np.array([3.0, 4.0])
+    >>> clip_by_global_norm(g, 1.0)
+    5.0
+    >>> np.round(g, 4)
+    array([0.6, 0.8])
+    """
+    norm = float(np.sqrt(np.dot(grads, grads)))
+    if norm > max_norm:
+        grads *= max_norm / (norm + 1e-6)
+    return norm
 
 
 def _take_rows(X, idx, buffer):
@@ -140,6 +217,7 @@ def fit_stochastic(
     validation_score: Callable[[], float] | None = None,
     incremental: bool = False,
     verbose: bool = False,
+    clip_grad_norm: float | None = None,
     warning_category: type[Warning] = RuntimeWarning,
 ) -> TrainingState:
     """Mini-batch training with scikit-learn's stopping rules.
@@ -150,8 +228,12 @@ def fit_stochastic(
     when the training loss (or, with ``validation_score``, the validation score)
     has not improved by ``tol`` for more than ``n_iter_no_change`` epochs; the
     ``'adaptive'`` schedule first divides the learning rate by 5 instead, until
-    it falls below 1e-6. ``'invscaling'`` sets ``lr = learning_rate_init /
-    (t + 1) ** power_t`` after each epoch, ``t`` counting samples.
+    it falls below 1e-6. ``'invscaling'`` and ``'cosine'`` update the rate after
+    each epoch (see :func:`scheduled_learning_rate`).
+
+    After each update, the L1 part of ``penalty`` is applied as a proximal step
+    of size ``lr * alpha / sw_sum`` (exact zeros); with ``clip_grad_norm`` the
+    gradient is first rescaled to that global L2 norm at most.
 
     If the loss becomes non-finite, training stops, the weights of the last
     finite epoch are restored and a warning names the learning rate.
@@ -166,7 +248,9 @@ def fit_stochastic(
     n_samples = X.shape[0]
     network.allocate(batch_size)
     if state.optimizer_state is None:
-        state.optimizer_state = optimizer.init(params.size, params.dtype)
+        state.optimizer_state = optimizer.init(
+            params.size, params.dtype, network.n_penalized
+        )
     opt_state = state.optimizer_state
     sample_idx = np.arange(n_samples)
     x_buffer = y_buffer = None
@@ -175,6 +259,8 @@ def fit_stochastic(
     if shuffle:
         y_buffer = np.empty((batch_size, Y.shape[1]), dtype=Y.dtype)
     last_finite = params.copy()
+    prox = penalty is not None and alpha > 0 and not penalty.smooth
+    kernels = params[: network.n_penalized]
     state.n_iter = 0
     try:
         for _ in range(max_iter):
@@ -199,7 +285,13 @@ def fit_stochastic(
                 value = objective(
                     network, loss, X_batch, Y_batch, sw_batch, penalty, alpha
                 )
+                if clip_grad_norm is not None:
+                    clip_by_global_norm(grads, clip_grad_norm)
                 optimizer.step(params, grads, opt_state, lr)
+                if prox:
+                    sw_sum = stop - start if sw_batch is None else sw_batch.sum()
+                    if sw_sum > 0:
+                        penalty.prox(kernels, lr * alpha / float(sw_sum))
                 accumulated += value * (stop - start)
 
             state.n_iter += 1
@@ -230,8 +322,15 @@ def fit_stochastic(
                     )
                 )
 
-            if schedule == "invscaling":
-                state.learning_rate = learning_rate_init / (state.t + 1) ** power_t
+            state.learning_rate = scheduled_learning_rate(
+                schedule,
+                state.learning_rate,
+                learning_rate_init,
+                t=state.t,
+                epoch=len(state.loss_curve),
+                max_iter=max_iter,
+                power_t=power_t,
+            )
 
             if state.no_improvement_count > n_iter_no_change:
                 what = "Validation score" if validation_score else "Training loss"
@@ -317,6 +416,7 @@ def fit_lbfgs(
     loss_curve : list of float
         Objective after each iteration.
     """
+    _check_smooth(penalty, alpha, "lbfgs")
     params = network.params
     network.allocate(X.shape[0])
     curve: list[float] = []
@@ -339,6 +439,82 @@ def fit_lbfgs(
             jac=True,
             callback=callback,
             options={"maxiter": max_iter, "maxfun": max_fun, "gtol": tol},
+        )
+    finally:
+        network.release()
+    params[...] = result.x
+    return result, curve
+
+
+def fit_newton_cg(
+    network: Sequential,
+    loss: Loss,
+    X,
+    Y: np.ndarray,
+    sample_weight: np.ndarray | None = None,
+    *,
+    penalty: Penalty | None = None,
+    alpha: float = 0.0,
+    max_iter: int = 200,
+    tol: float = 1e-4,
+    verbose: bool = False,
+) -> tuple[scipy.optimize.OptimizeResult, list[float]]:
+    """Full-batch trust-region Newton-CG on the flat parameter vector.
+
+    Runs ``scipy.optimize.minimize(method="trust-ncg")`` with ``gtol=tol`` and
+    ``maxiter=max_iter``. Hessian-vector products are **central finite
+    differences of the back-propagated gradient**,
+    ``H v ~ (g(w + h v) - g(w - h v)) / (2 h)`` with
+    ``h = eps**(1/3) * (1 + ||w||) / ||v||`` (``eps`` of the network's dtype),
+    two gradient evaluations per product; the trust region keeps the steps
+    safe where the network's Hessian is indefinite.
+
+    Returns
+    -------
+    result : scipy.optimize.OptimizeResult
+    loss_curve : list of float
+        Objective after each iteration.
+    """
+    _check_smooth(penalty, alpha, "newton-cg")
+    params, grads = network.params, network.grads
+    network.allocate(X.shape[0])
+    step_scale = float(np.finfo(params.dtype).eps) ** (1.0 / 3.0)
+    curve: list[float] = []
+
+    def fun(x):
+        params[...] = x
+        value = objective(network, loss, X, Y, sample_weight, penalty, alpha)
+        return value, grads.astype(np.float64)
+
+    def gradient_at(x):
+        params[...] = x
+        objective(network, loss, X, Y, sample_weight, penalty, alpha)
+        return grads.astype(np.float64)
+
+    def hessp(x, v):
+        v_norm = float(np.linalg.norm(v))
+        if v_norm == 0.0:
+            return np.zeros_like(v)
+        h = step_scale * (1.0 + float(np.linalg.norm(x))) / v_norm
+        g_plus = gradient_at(x + h * v)
+        g_minus = gradient_at(x - h * v)
+        params[...] = x
+        return (g_plus - g_minus) / (2.0 * h)
+
+    def callback(intermediate_result):
+        curve.append(float(intermediate_result.fun))
+        if verbose:
+            print(f"Iteration {len(curve)}/{max_iter} - loss: {curve[-1]:.6f}")
+
+    try:
+        result = scipy.optimize.minimize(
+            fun,
+            params.astype(np.float64),
+            method="trust-ncg",
+            jac=True,
+            hessp=hessp,
+            callback=callback,
+            options={"maxiter": max_iter, "gtol": tol},
         )
     finally:
         network.release()
