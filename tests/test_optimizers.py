@@ -11,6 +11,8 @@ from skdeep.nn import optimizers
 P0 = np.array([0.5, -1.0, 2.0])
 G1 = np.array([0.1, -0.3, 0.8])
 G2 = np.array([-0.2, 0.4, 0.05])
+G3 = np.array([0.3, 0.1, -0.6])
+STEPS = [G1, G2, G3]
 LR = 0.1
 
 
@@ -27,40 +29,120 @@ def test_plain_sgd_step():
     np.testing.assert_allclose(p, [0.5 - 0.01, -1.0 + 0.03, 2.0 - 0.08])
 
 
-def test_momentum_two_steps():
+def test_momentum_three_steps():
     mu = 0.9
-    p, _ = run(optimizers.SGD(momentum=mu, nesterov=False), [G1, G2])
+    p, _ = run(optimizers.SGD(momentum=mu, nesterov=False), STEPS)
     v1 = -LR * G1
     v2 = mu * v1 - LR * G2
-    np.testing.assert_allclose(p, P0 + v1 + v2, rtol=1e-14)
+    v3 = mu * v2 - LR * G3
+    np.testing.assert_allclose(p, P0 + v1 + v2 + v3, rtol=1e-14)
 
 
-def test_nesterov_two_steps():
+def test_nesterov_three_steps():
     mu = 0.9
-    p, _ = run(optimizers.SGD(momentum=mu, nesterov=True), [G1, G2])
+    p, _ = run(optimizers.SGD(momentum=mu, nesterov=True), STEPS)
     v1 = -LR * G1
-    step1 = mu * v1 - LR * G1
     v2 = mu * v1 - LR * G2
-    step2 = mu * v2 - LR * G2
-    np.testing.assert_allclose(p, P0 + step1 + step2, rtol=1e-14)
+    v3 = mu * v2 - LR * G3
+    steps = [mu * v - LR * g for v, g in [(v1, G1), (v2, G2), (v3, G3)]]
+    np.testing.assert_allclose(p, P0 + sum(steps), rtol=1e-14)
 
 
-def test_adam_two_steps():
+def test_adam_three_steps():
     b1, b2, eps = 0.8, 0.99, 1e-7
-    p, state = run(optimizers.Adam(beta_1=b1, beta_2=b2, epsilon=eps), [G1, G2])
+    p, state = run(optimizers.Adam(beta_1=b1, beta_2=b2, epsilon=eps), STEPS)
     m, v, expected = np.zeros(3), np.zeros(3), P0.copy()
-    for t, g in enumerate([G1, G2], start=1):
+    for t, g in enumerate(STEPS, start=1):
         m = b1 * m + (1 - b1) * g
         v = b2 * v + (1 - b2) * g * g
         lr_t = LR * math.sqrt(1 - b2**t) / (1 - b1**t)
         expected = expected - lr_t * m / (np.sqrt(v) + eps)
     np.testing.assert_allclose(p, expected, rtol=1e-13)
-    assert state["t"] == 2
+    assert state["t"] == 3
     np.testing.assert_allclose(state["m"], m)
 
 
+def test_adagrad_three_steps():
+    eps = 1e-6
+    p, _ = run(optimizers.Adagrad(epsilon=eps), STEPS)
+    # closed form: every step divides by the root of the running sum of squares
+    s1 = G1**2
+    s2 = s1 + G2**2
+    s3 = s2 + G3**2
+    expected = (
+        P0
+        - LR * G1 / (np.sqrt(s1) + eps)
+        - LR * G2 / (np.sqrt(s2) + eps)
+        - LR * G3 / (np.sqrt(s3) + eps)
+    )
+    np.testing.assert_allclose(p, expected, rtol=1e-14)
+
+
+def test_rmsprop_three_steps():
+    rho, eps = 0.7, 1e-6
+    p, _ = run(optimizers.RMSProp(rho=rho, epsilon=eps), STEPS)
+    v1 = (1 - rho) * G1**2
+    v2 = rho * v1 + (1 - rho) * G2**2
+    v3 = rho * v2 + (1 - rho) * G3**2
+    expected = (
+        P0
+        - LR * G1 / (np.sqrt(v1) + eps)
+        - LR * G2 / (np.sqrt(v2) + eps)
+        - LR * G3 / (np.sqrt(v3) + eps)
+    )
+    np.testing.assert_allclose(p, expected, rtol=1e-14)
+
+
+def test_adamw_three_steps_decays_kernels_only():
+    b1, b2, eps, wd = 0.9, 0.999, 1e-8, 0.5
+    opt = optimizers.AdamW(beta_1=b1, beta_2=b2, epsilon=eps, weight_decay=wd)
+    p = P0.copy()
+    state = opt.init(3, p.dtype, n_penalized=2)  # first two entries are kernels
+    for g in STEPS:
+        opt.step(p, g, state, LR)
+    m, v, expected = np.zeros(3), np.zeros(3), P0.copy()
+    decay = np.array([1 - LR * wd, 1 - LR * wd, 1.0])
+    for t, g in enumerate(STEPS, start=1):
+        expected = expected * decay
+        m = b1 * m + (1 - b1) * g
+        v = b2 * v + (1 - b2) * g * g
+        lr_t = LR * math.sqrt(1 - b2**t) / (1 - b1**t)
+        expected = expected - lr_t * m / (np.sqrt(v) + eps)
+    np.testing.assert_allclose(p, expected, rtol=1e-13)
+
+
 @pytest.mark.parametrize(
-    "opt", [optimizers.SGD(), optimizers.SGD(momentum=0.0), optimizers.Adam()]
+    "opt, match",
+    [
+        (optimizers.SGD(momentum=1.5), "momentum"),
+        (optimizers.RMSProp(rho=1.0), "rho"),
+        (optimizers.Adam(beta_2=-0.1), "beta_2"),
+        (optimizers.Adagrad(epsilon=0), "epsilon"),
+        (optimizers.AdamW(weight_decay=-1), "weight_decay"),
+    ],
+)
+def test_invalid_hyperparameters_are_named(opt, match):
+    with pytest.raises(ValueError, match=match):
+        opt.init(3, np.float64)
+
+
+def test_get_set_params():
+    opt = optimizers.RMSProp()
+    assert opt.set_params(rho=0.5).get_params() == {"rho": 0.5, "epsilon": 1e-8}
+    with pytest.raises(ValueError, match="Invalid parameter 'beta'.*rho"):
+        opt.set_params(beta=0.1)
+
+
+@pytest.mark.parametrize(
+    "opt",
+    [
+        optimizers.SGD(),
+        optimizers.SGD(momentum=0.0),
+        optimizers.Adagrad(),
+        optimizers.RMSProp(),
+        optimizers.Adam(),
+        optimizers.AdamW(),
+    ],
 )
 def test_float32_state_and_params(opt):
     p, state = run(opt, [G1, G2], dtype=np.float32)
