@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import warnings
 from abc import ABCMeta, abstractmethod
+from dataclasses import dataclass
 from numbers import Integral, Real
 
 import numpy as np
@@ -19,9 +20,16 @@ from sklearn.utils.validation import (
 )
 
 from .nn import activations as _activations
+from .nn import initializers as _initializers
 from .nn import optimizers as _optimizers
 from .nn import penalties as _penalties
-from .nn.layers import Dense
+from .nn.layers import (
+    Activation,
+    BatchNormalization,
+    Dense,
+    Dropout,
+    LayerNormalization,
+)
 from .nn.network import Sequential
 from .nn.training import (
     SCHEDULES,
@@ -35,6 +43,23 @@ STOCHASTIC_SOLVERS = ("sgd", "adam", "adagrad", "rmsprop", "adamw")
 FULL_BATCH_SOLVERS = ("lbfgs", "newton-cg")
 #: elements per prediction chunk (rows x widest layer): bounds predict memory
 PREDICT_CHUNK_ELEMENTS = 1 << 21
+
+
+@dataclass
+class _FitData:
+    """Everything validated before training starts."""
+
+    X: object
+    y: np.ndarray
+    Y: np.ndarray
+    sample_weight: np.ndarray | None
+    X_val: object | None
+    y_val: np.ndarray | None
+    Y_val: np.ndarray | None
+    sample_weight_val: np.ndarray | None
+    commit: dict
+    first_pass: bool
+    dtype: np.dtype
 
 
 class BaseMultilayerPerceptron(BaseEstimator, metaclass=ABCMeta):
@@ -84,6 +109,9 @@ class BaseMultilayerPerceptron(BaseEstimator, metaclass=ABCMeta):
         "penalty": [StrOptions(set(_penalties.PENALTIES)), _penalties.Penalty, None],
         "l1_ratio": [Interval(Real, 0, 1, closed="both")],
         "clip_grad_norm": [Interval(Real, 0, None, closed="neither"), None],
+        "dropout": [Interval(Real, 0, 1, closed="left"), "array-like"],
+        "normalization": [StrOptions({"batch", "layer"}), None],
+        "weight_init": [StrOptions(set(_initializers.INITIALIZERS))],
     }
 
     # ------------------------------------------------------------------ hooks
@@ -97,12 +125,16 @@ class BaseMultilayerPerceptron(BaseEstimator, metaclass=ABCMeta):
         to set on the estimator once validation has passed."""
 
     @abstractmethod
-    def _score_validation(self, X, y, sample_weight) -> float:
-        """Score used for early stopping (accuracy or R^2)."""
+    def _encode_validation_targets(self, y_val, dtype, commit):
+        """Return ``(y_val, Y_val)``: targets for scoring and for the loss."""
 
     @abstractmethod
-    def _validation_targets(self, y_original, Y):
-        """Targets in the form :meth:`_score_validation` expects."""
+    def _score_output(self, output: np.ndarray, y, sample_weight) -> float:
+        """Score (R^2 or accuracy) of link-transformed network outputs."""
+
+    def _finalize_sample_weight(self, sample_weight, y, incremental):
+        """Combine ``sample_weight`` with class weights (classifier)."""
+        return sample_weight
 
     # ------------------------------------------------------------ parameters
     def _hidden_layer_sizes(self) -> list[int]:
@@ -120,6 +152,20 @@ class BaseMultilayerPerceptron(BaseEstimator, metaclass=ABCMeta):
         if any(s <= 0 for s in sizes):
             raise ValueError(f"hidden_layer_sizes must be > 0, got {sizes}.")
         return [int(s) for s in sizes]
+
+    def _dropout_rates(self, n_hidden: int) -> list[float]:
+        rates = self.dropout
+        if isinstance(rates, Real):
+            rates = [float(rates)] * n_hidden
+        rates = list(np.asarray(rates, dtype=float).ravel())
+        if len(rates) != n_hidden:
+            raise ValueError(
+                f"dropout must be a float or one rate per hidden layer "
+                f"({n_hidden}), got {len(rates)} rates."
+            )
+        if any(not 0 <= r < 1 for r in rates):
+            raise ValueError(f"dropout rates must be in [0, 1), got {rates}.")
+        return rates
 
     def _is_stochastic(self) -> bool:
         return self.solver not in FULL_BATCH_SOLVERS
@@ -146,27 +192,62 @@ class BaseMultilayerPerceptron(BaseEstimator, metaclass=ABCMeta):
         return _penalties.get(self.penalty, l1_ratio=self.l1_ratio)
 
     def _build_network(self, n_features, n_outputs, rng, dtype) -> Sequential:
+        """Hidden blocks ``Dense -> [normalization -> activation] -> [Dropout]``.
+
+        Without normalization the activation sits in the Dense layer; with it,
+        the normalization comes between the affine map and the activation (as
+        in Ioffe and Szegedy, 2015). The output layer is linear: the loss
+        applies the output link.
+        """
         hidden = self._hidden_layer_sizes()
-        layers = [Dense(units, self.activation) for units in hidden]
-        layers.append(Dense(n_outputs, "identity", init_activation=self.activation))
+        rates = self._dropout_rates(len(hidden))
+        init = self.weight_init
+        layers = []
+        for units, rate in zip(hidden, rates, strict=True):
+            if self.normalization is None:
+                layers.append(Dense(units, self.activation, initializer=init))
+            else:
+                layers.append(
+                    Dense(units, initializer=init, init_activation=self.activation)
+                )
+                if self.normalization == "batch":
+                    layers.append(BatchNormalization())
+                else:
+                    layers.append(LayerNormalization())
+                layers.append(Activation(self.activation))
+            if rate > 0:
+                layers.append(Dropout(rate))
+        layers.append(
+            Dense(n_outputs, initializer=init, init_activation=self.activation)
+        )
         return Sequential(layers).build(n_features, rng, dtype)
 
     # ------------------------------------------------------------------- fit
-    def _fit(self, X, y, sample_weight=None, incremental=False):
+    def _fit(
+        self,
+        X,
+        y,
+        sample_weight=None,
+        X_val=None,
+        y_val=None,
+        sample_weight_val=None,
+        incremental=False,
+    ):
         saved = dict(self.__dict__)
         try:
-            prepared = self._prepare_fit(X, y, sample_weight, incremental)
+            data = self._prepare_fit(
+                X, y, sample_weight, X_val, y_val, sample_weight_val, incremental
+            )
         except BaseException:
             self.__dict__.clear()
             self.__dict__.update(saved)
             raise
-        return self._run_solver(*prepared, incremental=incremental)
+        return self._run_solver(data, incremental=incremental)
 
-    def _prepare_fit(self, X, y, sample_weight, incremental):
-        """Validate everything; change no fitted state but ``n_features_in_``."""
+    def _validate_fit_parameters(self, incremental):
         if incremental and self.early_stopping:
             raise ValueError("partial_fit does not support early_stopping=True")
-        self._hidden_layer_sizes()
+        self._dropout_rates(len(self._hidden_layer_sizes()))
         penalty = self._make_penalty()
         if penalty is not None:
             penalty.validate()
@@ -179,6 +260,22 @@ class BaseMultilayerPerceptron(BaseEstimator, metaclass=ABCMeta):
                 )
         if self._is_stochastic():
             self._make_optimizer().validate()
+
+    def _check_weights(self, sample_weight, X, dtype, name="sample_weight"):
+        if sample_weight is None:
+            return None
+        sample_weight = _check_sample_weight(sample_weight, X, dtype=dtype)
+        if np.any(sample_weight < 0):
+            raise ValueError(f"{name} must be non-negative.")
+        if not sample_weight.sum() > 0:
+            raise ValueError(f"{name} must not be all zero.")
+        return sample_weight
+
+    def _prepare_fit(
+        self, X, y, sample_weight, X_val, y_val, sample_weight_val, incremental
+    ) -> _FitData:
+        """Validate everything; change no fitted state but ``n_features_in_``."""
+        self._validate_fit_parameters(incremental)
         fitted = hasattr(self, "_network")
         first_pass = not fitted or (not self.warm_start and not incremental)
         X, y = validate_data(
@@ -193,12 +290,7 @@ class BaseMultilayerPerceptron(BaseEstimator, metaclass=ABCMeta):
         )
         dtype = X.dtype if first_pass else self._network.dtype
         X = X.astype(dtype, copy=False)
-        if sample_weight is not None:
-            sample_weight = _check_sample_weight(sample_weight, X, dtype=dtype)
-            if np.any(sample_weight < 0):
-                raise ValueError("sample_weight must be non-negative.")
-            if not sample_weight.sum() > 0:
-                raise ValueError("sample_weight must not be all zero.")
+        sample_weight = self._check_weights(sample_weight, X, dtype)
         Y, commit = self._validate_targets(
             y, dtype, first_pass=first_pass, incremental=incremental
         )
@@ -207,66 +299,70 @@ class BaseMultilayerPerceptron(BaseEstimator, metaclass=ABCMeta):
                 f"y has {Y.shape[1]} outputs, but {type(self).__name__} was fitted "
                 f"with {self._network.n_out}; use warm_start=False to refit."
             )
-        return X, y, Y, sample_weight, commit, first_pass, dtype
+        sample_weight = self._finalize_sample_weight(sample_weight, y, incremental)
 
-    def _run_solver(
-        self, X, y, Y, sample_weight, commit, first_pass, dtype, *, incremental
-    ):
-        for name, value in commit.items():
+        Y_val = None
+        if (X_val is None) != (y_val is None):
+            raise ValueError("X_val and y_val must be given together.")
+        if X_val is not None:
+            if not self._is_stochastic():
+                raise ValueError(
+                    f"X_val/y_val need a stochastic solver; solver={self.solver!r} "
+                    "trains on the whole data at once."
+                )
+            X_val, y_val = validate_data(
+                self,
+                X_val,
+                y_val,
+                accept_sparse=["csr", "csc"],
+                multi_output=True,
+                dtype=dtype,
+                y_numeric=not is_classifier(self),
+                reset=False,
+            )
+            y_val, Y_val = self._encode_validation_targets(y_val, dtype, commit)
+            if Y_val.shape[1] != Y.shape[1]:
+                raise ValueError(
+                    f"y_val has {Y_val.shape[1]} outputs but y has {Y.shape[1]}."
+                )
+            sample_weight_val = self._check_weights(
+                sample_weight_val, X_val, dtype, "sample_weight_val"
+            )
+            sample_weight_val = self._finalize_sample_weight(
+                sample_weight_val, y_val, incremental
+            )
+        elif sample_weight_val is not None:
+            raise ValueError("sample_weight_val needs X_val and y_val.")
+        return _FitData(
+            X, y, Y, sample_weight, X_val, y_val, Y_val, sample_weight_val,
+            commit, first_pass, dtype,
+        )  # fmt: skip
+
+    def _run_solver(self, data: _FitData, *, incremental: bool):
+        for name, value in data.commit.items():
             setattr(self, name, value)
         rng = check_random_state(self.random_state)
-        loss = self._make_loss(Y.shape[1])
-        if first_pass:
-            network = self._build_network(X.shape[1], Y.shape[1], rng, dtype)
+        loss = self._make_loss(data.Y.shape[1])
+        if data.first_pass:
+            network = self._build_network(
+                data.X.shape[1], data.Y.shape[1], rng, data.dtype
+            )
             state = TrainingState(learning_rate=float(self.learning_rate_init))
         else:
             network, state = self._network, self._state
             if not incremental:
                 state.learning_rate = float(self.learning_rate_init)
-        penalty = self._make_penalty()
+        # The network is scored on validation data while it trains.
+        self._network, self._loss = network, loss
 
-        if not self._is_stochastic():
-            options = dict(
-                penalty=penalty,
-                alpha=self.alpha,
-                max_iter=self.max_iter,
-                tol=self.tol,
-                verbose=bool(self.verbose),
-            )
-            if self.solver == "lbfgs":
-                result, curve = fit_lbfgs(
-                    network, loss, X, Y, sample_weight, max_fun=self.max_fun, **options
-                )
-            else:
-                result, curve = fit_newton_cg(
-                    network, loss, X, Y, sample_weight, **options
-                )
-            if not np.isfinite(network.params).all():
-                raise ValueError(
-                    "Solver produced non-finite parameter weights. The input data "
-                    "may contain large values and need to be preprocessed."
-                )
-            state.n_iter = min(int(result.nit), self.max_iter)
-            state.loss = float(result.fun)
-            state.loss_curve.extend(curve)
-            state.best_loss = min([state.best_loss, *curve])
-            if result.status != 0:
-                warnings.warn(
-                    f"{self.solver} failed to converge after {state.n_iter} iteration(s) "
-                    f"(status={result.status}): {result.message}. Increase the "
-                    f"number of iterations (max_iter={self.max_iter}) or scale the "
-                    "data.",
-                    ConvergenceWarning,
-                    stacklevel=3,
-                )
+        if self._is_stochastic():
+            self._train_stochastic(network, loss, data, state, rng, incremental)
         else:
-            self._train_stochastic(
-                network, loss, penalty, X, y, Y, sample_weight, state, rng, incremental
-            )
+            self._train_full_batch(network, loss, data, state)
 
-        self._network, self._state, self._loss = network, state, loss
-        self.n_layers_ = len(network.layers) + 1
-        self.n_outputs_ = Y.shape[1]
+        self._state = state
+        self.n_layers_ = len(self._dense_layers()) + 1
+        self.n_outputs_ = data.Y.shape[1]
         self.out_activation_ = loss.link_name
         self.n_iter_ = state.n_iter
         self.t_ = state.t
@@ -275,25 +371,74 @@ class BaseMultilayerPerceptron(BaseEstimator, metaclass=ABCMeta):
         self.best_loss_ = state.best_loss
         self.validation_scores_ = state.validation_scores
         self.best_validation_score_ = state.best_validation_score
+        self.history_ = state.history
         return self
 
-    def _train_stochastic(
-        self, network, loss, penalty, X, y, Y, sw, state, rng, incremental
-    ):
+    def _train_full_batch(self, network, loss, data, state):
+        options = dict(
+            penalty=self._make_penalty(),
+            alpha=self.alpha,
+            max_iter=self.max_iter,
+            tol=self.tol,
+            verbose=bool(self.verbose),
+        )
+        X, Y, sw = data.X, data.Y, data.sample_weight
+        if self.solver == "lbfgs":
+            result, history = fit_lbfgs(
+                network, loss, X, Y, sw, max_fun=self.max_fun, **options
+            )
+        else:
+            result, history = fit_newton_cg(network, loss, X, Y, sw, **options)
+        if not np.isfinite(network.params).all():
+            raise ValueError(
+                "Solver produced non-finite parameter weights. The input data "
+                "may contain large values and need to be preprocessed."
+            )
+        state.n_iter = min(int(result.nit), self.max_iter)
+        state.loss = float(result.fun)
+        state.loss_curve.extend(history["loss"])
+        state.best_loss = min([state.best_loss, *history["loss"]])
+        for key, values in history.items():
+            state.history.setdefault(key, []).extend(values)
+        if result.status != 0:
+            warnings.warn(
+                f"{self.solver} failed to converge after {state.n_iter} iteration(s) "
+                f"(status={result.status}): {result.message}. Increase the "
+                f"number of iterations (max_iter={self.max_iter}) or scale the "
+                "data.",
+                ConvergenceWarning,
+                stacklevel=4,
+            )
+
+    def _train_stochastic(self, network, loss, data, state, rng, incremental):
         optimizer = self._make_optimizer()
         if type(optimizer) is not type(getattr(self, "_optimizer", None)):
             state.optimizer_state = None
         self._optimizer = optimizer
 
-        validation_score = None
-        if self.early_stopping:
-            X, Y, sw, validation_score = self._split_validation(X, y, Y, sw, rng)
+        X, Y, sw = data.X, data.Y, data.sample_weight
+        X_val, y_val, Y_val, sw_val = data.X_val, data.y_val, data.Y_val, None
+        if X_val is not None:
+            sw_val = data.sample_weight_val
+        elif self.early_stopping:
+            X, Y, sw, X_val, y_val, Y_val, sw_val = self._split_validation(
+                X, data.y, Y, sw, rng
+            )
+        validation = None
+        if X_val is not None:
             if state.validation_scores is None:
                 state.validation_scores = []
+            if self.early_stopping and state.best_validation_score is None:
                 state.best_validation_score = -np.inf
                 state.best_loss = None
                 state.best_params = network.params.copy()
-        elif state.best_loss is None:
+
+            def validation():
+                raw = network.forward(X_val)
+                val_loss = loss(Y_val, raw, sw_val)
+                return val_loss, self._score_output(loss.link(raw), y_val, sw_val)
+
+        if not self.early_stopping and state.best_loss is None:
             state.best_loss = np.inf
 
         n_samples = X.shape[0]
@@ -304,12 +449,10 @@ class BaseMultilayerPerceptron(BaseEstimator, metaclass=ABCMeta):
                 warnings.warn(
                     "Got `batch_size` less than 1 or larger than sample size. It is "
                     "going to be clipped",
-                    stacklevel=4,
+                    stacklevel=5,
                 )
             batch_size = int(np.clip(self.batch_size, 1, n_samples))
 
-        # The network is scored on validation data while it trains.
-        self._network, self._loss = network, loss
         fit_stochastic(
             network,
             loss,
@@ -322,14 +465,15 @@ class BaseMultilayerPerceptron(BaseEstimator, metaclass=ABCMeta):
             batch_size=batch_size,
             max_iter=self.max_iter,
             shuffle=self.shuffle,
-            penalty=penalty,
+            penalty=self._make_penalty(),
             alpha=self.alpha,
             schedule=self.learning_rate,
             learning_rate_init=self.learning_rate_init,
             power_t=self.power_t,
             tol=self.tol,
             n_iter_no_change=self.n_iter_no_change,
-            validation_score=validation_score,
+            validation=validation,
+            early_stopping=self.early_stopping,
             incremental=incremental,
             verbose=bool(self.verbose),
             clip_grad_norm=self.clip_grad_norm,
@@ -353,12 +497,9 @@ class BaseMultilayerPerceptron(BaseEstimator, metaclass=ABCMeta):
                 "The validation set is too small. Increase 'validation_fraction' "
                 "or the size of your dataset."
             )
-        y_val = self._validation_targets(y_val, Y_val)
-
-        def validation_score():
-            return self._score_validation(X_val, y_val, sw_val)
-
-        return X_train, Y_train, sw_train, validation_score
+        if not is_classifier(self):
+            y_val = Y_val if Y_val.shape[1] > 1 else Y_val.ravel()
+        return X_train, Y_train, sw_train, X_val, y_val, Y_val, sw_val
 
     # ------------------------------------------------------------- predict
     def _forward(self, X) -> np.ndarray:
@@ -385,17 +526,9 @@ class BaseMultilayerPerceptron(BaseEstimator, metaclass=ABCMeta):
             reset=False,
         )
 
-    def _score_predictions(self, y_pred, y, sample_weight, score_function):
-        if (
-            np.issubdtype(np.asarray(y_pred).dtype, np.floating)
-            and not np.isfinite(y_pred).all()
-        ):
-            return np.nan
-        return score_function(y, y_pred, sample_weight=sample_weight)
-
     # ------------------------------------------------------------ weights
     def _dense_layers(self):
-        if not hasattr(self, "_network"):
+        if "_network" not in self.__dict__:
             raise AttributeError(
                 f"This {type(self).__name__} instance is not fitted yet."
             )

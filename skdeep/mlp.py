@@ -7,6 +7,7 @@ from sklearn.base import ClassifierMixin, RegressorMixin, _fit_context
 from sklearn.metrics import accuracy_score, r2_score
 from sklearn.preprocessing import LabelBinarizer
 from sklearn.utils._param_validation import StrOptions
+from sklearn.utils.class_weight import compute_sample_weight
 from sklearn.utils.metaestimators import available_if
 from sklearn.utils.multiclass import (
     check_classification_targets,
@@ -132,6 +133,23 @@ default='constant'
     clip_grad_norm : float or None, default=None
         If set, each mini-batch gradient is rescaled to this global L2 norm at
         most before the update (stochastic solvers).
+
+    dropout : float or sequence of float, default=0.0
+        Inverted-dropout rate after each hidden layer (one value for all, or
+        one per hidden layer), in [0, 1). Active in training only.
+
+    normalization : {None, 'batch', 'layer'}, default=None
+        Normalization in each hidden block, placed between the affine map and
+        the activation: ``Dense -> normalization -> activation -> dropout``.
+        'batch' uses batch statistics in training and moving averages
+        (momentum 0.99) at prediction, so a prediction never depends on the
+        rest of the batch; 'layer' normalizes each sample over its units.
+        The learned gains and offsets are never penalized.
+
+    weight_init : str, default='glorot_uniform'
+        Kernel initializer: 'glorot_uniform' (scikit-learn's, biases drawn
+        too), 'glorot_normal', 'he_uniform', 'he_normal', 'normal' (standard
+        deviation 0.05) or 'orthogonal' (these five with zero biases).
 """
 
 _SHARED_ATTRIBUTES = """
@@ -177,6 +195,15 @@ _SHARED_ATTRIBUTES = """
 
     out_activation_ : str
         Name of the output link.
+
+    history_ : dict of list
+        Per-epoch training record, continued across ``partial_fit`` and
+        ``warm_start``: ``loss``, ``learning_rate``, ``time`` (seconds),
+        ``grad_norm`` (for each layer of ``coefs_``, the L2 norm of its kernel
+        and bias gradient averaged over the epoch's mini-batches), and with
+        validation data ``val_loss`` (the loss without the penalty) and
+        ``val_score``. The full-batch solvers record ``loss`` and ``time`` per
+        iteration.
 """
 
 
@@ -234,7 +261,7 @@ class MLPRegressor(RegressorMixin, BaseMultilayerPerceptron):
         >>> X, y = make_regression(n_samples=200, n_features=5, noise=1.0,
         ...                        random_state=0)
         >>> reg = MLPRegressor(hidden_layer_sizes=(32,), solver="lbfgs",
-        ...                    max_iter=500, random_state=0).fit(X, y)
+        ...                    max_iter=3000, random_state=0).fit(X, y)
         >>> reg.predict(X[:2]).shape
         (2,)
         >>> round(reg.score(X, y), 2) > 0.95
@@ -243,7 +270,7 @@ class MLPRegressor(RegressorMixin, BaseMultilayerPerceptron):
 
     _parameter_constraints: dict = {
         **BaseMultilayerPerceptron._parameter_constraints,
-        "loss": [StrOptions(set(_losses.REGRESSION_LOSSES))],
+        "loss": [StrOptions(set(_losses.REGRESSION_LOSSES)), _losses.Loss],
     }
 
     def __init__(
@@ -276,6 +303,9 @@ class MLPRegressor(RegressorMixin, BaseMultilayerPerceptron):
         penalty="l2",
         l1_ratio=0.15,
         clip_grad_norm=None,
+        dropout=0.0,
+        normalization=None,
+        weight_init="glorot_uniform",
     ):
         self.loss = loss
         self.hidden_layer_sizes = hidden_layer_sizes
@@ -304,30 +334,43 @@ class MLPRegressor(RegressorMixin, BaseMultilayerPerceptron):
         self.penalty = penalty
         self.l1_ratio = l1_ratio
         self.clip_grad_norm = clip_grad_norm
+        self.dropout = dropout
+        self.normalization = normalization
+        self.weight_init = weight_init
 
     def _make_loss(self, n_outputs):
         return _losses.get(self.loss)
 
     def _validate_targets(self, y, dtype, *, first_pass, incremental):
+        loss = self._make_loss(None)
+        loss.validate()
         if y.ndim == 2 and y.shape[1] == 1:
             y = column_or_1d(y, warn=True)
         Y = np.asarray(y, dtype=dtype).reshape(y.shape[0], -1)
-        if self.loss == "poisson" and np.any(Y < 0):
+        if isinstance(loss, _losses.Poisson) and np.any(Y < 0):
             raise ValueError("loss='poisson' requires non-negative y.")
         return Y, {}
 
-    def _validation_targets(self, y_original, Y):
-        return Y if Y.shape[1] > 1 else Y.ravel()
+    def _encode_validation_targets(self, y_val, dtype, commit):
+        Y_val, _ = self._validate_targets(
+            y_val, dtype, first_pass=False, incremental=False
+        )
+        return (Y_val if Y_val.shape[1] > 1 else Y_val.ravel()), Y_val
 
-    def _score_validation(self, X, y, sample_weight):
-        return self._score_predictions(self._predict(X), y, sample_weight, r2_score)
+    def _score_output(self, output, y, sample_weight):
+        if not np.isfinite(output).all():
+            return np.nan
+        pred = output.ravel() if output.shape[1] == 1 else output
+        return float(r2_score(y, pred, sample_weight=sample_weight))
 
     def _predict(self, X):
         y_pred = self._forward(X)
         return y_pred.ravel() if y_pred.shape[1] == 1 else y_pred
 
     @_fit_context(prefer_skip_nested_validation=True)
-    def fit(self, X, y, sample_weight=None):
+    def fit(
+        self, X, y, sample_weight=None, X_val=None, y_val=None, sample_weight_val=None
+    ):
         """Fit the model to data ``X`` and target(s) ``y``.
 
         Parameters
@@ -338,13 +381,23 @@ class MLPRegressor(RegressorMixin, BaseMultilayerPerceptron):
             Target values.
         sample_weight : array-like of shape (n_samples,), default=None
             Non-negative sample weights.
+        X_val : {array-like, sparse matrix} of shape (n_val, n_features), \
+default=None
+            Validation data (with ``y_val``), monitored after every epoch in
+            ``history_`` and ``validation_scores_``; with ``early_stopping`` it
+            replaces the ``validation_fraction`` split. Stochastic solvers only.
+            Inside a pipeline it is not transformed by the earlier steps.
+        y_val : array-like of shape (n_val,) or (n_val, n_outputs), default=None
+            Validation targets.
+        sample_weight_val : array-like of shape (n_val,), default=None
+            Validation sample weights.
 
         Returns
         -------
         self : MLPRegressor
             The fitted estimator.
         """
-        return self._fit(X, y, sample_weight=sample_weight, incremental=False)
+        return self._fit(X, y, sample_weight, X_val, y_val, sample_weight_val)
 
     @available_if(_has_stochastic_solver)
     @_fit_context(prefer_skip_nested_validation=True)
@@ -385,7 +438,9 @@ class MLPRegressor(RegressorMixin, BaseMultilayerPerceptron):
     def __sklearn_tags__(self):
         tags = super().__sklearn_tags__()
         tags.target_tags.multi_output = True
-        tags.target_tags.positive_only = self.loss == "poisson"
+        tags.target_tags.positive_only = self.loss == "poisson" or isinstance(
+            self.loss, _losses.Poisson
+        )
         return tags
 
 
@@ -426,6 +481,11 @@ class MLPClassifier(ClassifierMixin, BaseMultilayerPerceptron):
         True
     """
 
+    _parameter_constraints: dict = {
+        **BaseMultilayerPerceptron._parameter_constraints,
+        "class_weight": [StrOptions({"balanced"}), dict, None],
+    }
+
     def __init__(
         self,
         hidden_layer_sizes=(100,),
@@ -455,6 +515,10 @@ class MLPClassifier(ClassifierMixin, BaseMultilayerPerceptron):
         penalty="l2",
         l1_ratio=0.15,
         clip_grad_norm=None,
+        dropout=0.0,
+        normalization=None,
+        weight_init="glorot_uniform",
+        class_weight=None,
     ):
         self.hidden_layer_sizes = hidden_layer_sizes
         self.activation = activation
@@ -482,6 +546,10 @@ class MLPClassifier(ClassifierMixin, BaseMultilayerPerceptron):
         self.penalty = penalty
         self.l1_ratio = l1_ratio
         self.clip_grad_norm = clip_grad_norm
+        self.dropout = dropout
+        self.normalization = normalization
+        self.weight_init = weight_init
+        self.class_weight = class_weight
 
     def _make_loss(self, n_outputs):
         if self._label_binarizer.y_type_ == "multiclass":
@@ -523,13 +591,41 @@ class MLPClassifier(ClassifierMixin, BaseMultilayerPerceptron):
         Y = binarizer.transform(y).astype(dtype, copy=False)
         return Y, commit
 
-    def _validation_targets(self, y_original, Y):
-        return y_original
+    def _encode_validation_targets(self, y_val, dtype, commit):
+        binarizer = commit.get("_label_binarizer", self._label_binarizer)
+        if y_val.ndim == 2 and y_val.shape[1] == 1:
+            y_val = column_or_1d(y_val, warn=True)
+        unknown = np.setdiff1d(unique_labels(y_val), binarizer.classes_)
+        if binarizer.y_type_ != "multilabel-indicator" and len(unknown):
+            raise ValueError(
+                f"y_val has classes {unknown} that are not in the training classes "
+                f"{binarizer.classes_}."
+            )
+        return y_val, binarizer.transform(y_val).astype(dtype, copy=False)
 
-    def _score_validation(self, X, y, sample_weight):
-        return self._score_predictions(
-            self._predict(X), y, sample_weight, accuracy_score
-        )
+    def _score_output(self, output, y, sample_weight):
+        if not np.isfinite(output).all():
+            return np.nan
+        pred = output.ravel() if output.shape[1] == 1 else output
+        labels = self._label_binarizer.inverse_transform(pred)
+        return float(accuracy_score(y, labels, sample_weight=sample_weight))
+
+    def _finalize_sample_weight(self, sample_weight, y, incremental):
+        if self.class_weight is None:
+            return sample_weight
+        if np.ndim(y) != 1:
+            raise ValueError("class_weight is not supported for multilabel targets.")
+        if incremental and self.class_weight == "balanced":
+            raise ValueError(
+                "class_weight='balanced' is not supported by partial_fit: the class "
+                "frequencies of one batch are not those of the data. Pass a dict of "
+                "class weights instead."
+            )
+        weights = compute_sample_weight(self.class_weight, y)
+        if sample_weight is not None:
+            weights = weights * sample_weight
+        dtype = sample_weight.dtype if sample_weight is not None else np.float64
+        return weights.astype(dtype, copy=False)
 
     def _predict(self, X):
         y_pred = self._forward(X)
@@ -538,7 +634,9 @@ class MLPClassifier(ClassifierMixin, BaseMultilayerPerceptron):
         return self._label_binarizer.inverse_transform(y_pred)
 
     @_fit_context(prefer_skip_nested_validation=True)
-    def fit(self, X, y, sample_weight=None):
+    def fit(
+        self, X, y, sample_weight=None, X_val=None, y_val=None, sample_weight_val=None
+    ):
         """Fit the model to data ``X`` and labels ``y``.
 
         Parameters
@@ -548,14 +646,24 @@ class MLPClassifier(ClassifierMixin, BaseMultilayerPerceptron):
         y : array-like of shape (n_samples,) or (n_samples, n_labels)
             Class labels, or a label-indicator matrix for multilabel problems.
         sample_weight : array-like of shape (n_samples,), default=None
-            Non-negative sample weights.
+            Non-negative sample weights, multiplied by the class weights.
+        X_val : {array-like, sparse matrix} of shape (n_val, n_features), \
+default=None
+            Validation data (with ``y_val``), monitored after every epoch in
+            ``history_`` and ``validation_scores_``; with ``early_stopping`` it
+            replaces the ``validation_fraction`` split. Stochastic solvers only.
+            Inside a pipeline it is not transformed by the earlier steps.
+        y_val : array-like of shape (n_val,) or (n_val, n_outputs), default=None
+            Validation targets.
+        sample_weight_val : array-like of shape (n_val,), default=None
+            Validation sample weights.
 
         Returns
         -------
         self : MLPClassifier
             The fitted estimator.
         """
-        return self._fit(X, y, sample_weight=sample_weight, incremental=False)
+        return self._fit(X, y, sample_weight, X_val, y_val, sample_weight_val)
 
     @available_if(_has_stochastic_solver)
     @_fit_context(prefer_skip_nested_validation=True)

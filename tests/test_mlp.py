@@ -133,13 +133,23 @@ def test_early_stopping_equals_sklearn(estimator):
     np.testing.assert_allclose(ours.coefs_[0], ref.coefs_[0], rtol=1e-8, atol=1e-12)
 
 
+EXTRA_PARAMETERS = {
+    "penalty": "l2",
+    "l1_ratio": 0.15,
+    "clip_grad_norm": None,
+    "dropout": 0.0,
+    "normalization": None,
+    "weight_init": "glorot_uniform",
+}
+
+
 def test_same_parameters_and_defaults_as_sklearn():
-    extras = {"penalty": "l2", "l1_ratio": 0.15, "clip_grad_norm": None}
-    for ours, ref in [
-        (MLPRegressor(), sknn.MLPRegressor()),
-        (MLPClassifier(), sknn.MLPClassifier()),
-    ]:
-        assert ours.get_params() == {**ref.get_params(), **extras}
+    pairs = [
+        (MLPRegressor(), sknn.MLPRegressor(), {}),
+        (MLPClassifier(), sknn.MLPClassifier(), {"class_weight": None}),
+    ]
+    for ours, ref, own in pairs:
+        assert ours.get_params() == {**ref.get_params(), **EXTRA_PARAMETERS, **own}
 
 
 def test_sklearn_constructor_positional_order():

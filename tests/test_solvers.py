@@ -136,14 +136,14 @@ def test_newton_hessian_vector_products_on_a_quadratic():
     rng = np.random.RandomState(0)
     X, Y = rng.normal(size=(30, 3)), rng.normal(size=(30, 1))
     net = Sequential([Dense(1)]).build(3, rng)
-    result, curve = fit_newton_cg(net, losses.SquaredError(), X, Y, tol=1e-10)
+    result, history = fit_newton_cg(net, losses.SquaredError(), X, Y, tol=1e-10)
     Xb = np.c_[X, np.ones(30)]
     exact = np.linalg.lstsq(Xb, Y[:, 0], rcond=None)[0]
     np.testing.assert_allclose(net.params, exact, atol=1e-8)
     # Newton's step solves a quadratic at once; the trust region (initial
     # radius 1) only walks there in a few growing steps
     assert result.nit <= 10
-    assert len(curve) == result.nit
+    assert len(history["loss"]) == result.nit
 
 
 @pytest.mark.parametrize("solver", STOCHASTIC)

@@ -12,7 +12,16 @@ from collections.abc import Callable
 
 import numpy as np
 
-__all__ = ["glorot_uniform", "INITIALIZERS", "get"]
+__all__ = [
+    "glorot_uniform",
+    "glorot_normal",
+    "he_uniform",
+    "he_normal",
+    "normal",
+    "orthogonal",
+    "INITIALIZERS",
+    "get",
+]
 
 Initializer = Callable[
     [int, int, np.random.RandomState, str], tuple[np.ndarray, np.ndarray]
@@ -59,7 +68,88 @@ def glorot_uniform(
     return kernel, bias
 
 
-INITIALIZERS: dict[str, Initializer] = {"glorot_uniform": glorot_uniform}
+def glorot_normal(fan_in, fan_out, rng, activation="relu"):
+    """Glorot normal: kernel ~ N(0, 2 / (fan_in + fan_out)), zero bias.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> kernel, bias = glorot_normal(300, 200, np.random.RandomState(0))
+    >>> round(float(kernel.std()), 3), float(np.abs(bias).max())
+    (0.063, 0.0)
+    """
+    std = np.sqrt(2.0 / (fan_in + fan_out))
+    return rng.normal(0.0, std, (fan_in, fan_out)), np.zeros(fan_out)
+
+
+def he_uniform(fan_in, fan_out, rng, activation="relu"):
+    """He uniform (for ReLU): kernel ~ U(-b, b), ``b = sqrt(6 / fan_in)``, zero bias.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> kernel, _ = he_uniform(6, 4, np.random.RandomState(0))
+    >>> bool(np.abs(kernel).max() <= 1.0)
+    True
+    """
+    bound = np.sqrt(6.0 / fan_in)
+    return rng.uniform(-bound, bound, (fan_in, fan_out)), np.zeros(fan_out)
+
+
+def he_normal(fan_in, fan_out, rng, activation="relu"):
+    """He normal (for ReLU): kernel ~ N(0, 2 / fan_in), zero bias.
+
+    Untruncated (Keras truncates at two standard deviations).
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> kernel, _ = he_normal(200, 300, np.random.RandomState(0))
+    >>> round(float(kernel.std()), 2)
+    0.1
+    """
+    return rng.normal(0.0, np.sqrt(2.0 / fan_in), (fan_in, fan_out)), np.zeros(fan_out)
+
+
+def normal(fan_in, fan_out, rng, activation="relu"):
+    """Plain normal: kernel ~ N(0, 0.05**2) (Keras' ``RandomNormal``), zero bias.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> kernel, _ = normal(300, 300, np.random.RandomState(0))
+    >>> round(float(kernel.std()), 3)
+    0.05
+    """
+    return rng.normal(0.0, 0.05, (fan_in, fan_out)), np.zeros(fan_out)
+
+
+def orthogonal(fan_in, fan_out, rng, activation="relu"):
+    """Orthogonal kernel (Saxe et al., 2014): the Q factor of a Gaussian matrix,
+    with columns (or rows, when ``fan_in < fan_out``) orthonormal; zero bias.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> kernel, _ = orthogonal(5, 3, np.random.RandomState(0))
+    >>> np.allclose(kernel.T @ kernel, np.eye(3))
+    True
+    """
+    a = rng.normal(0.0, 1.0, (max(fan_in, fan_out), min(fan_in, fan_out)))
+    q, r = np.linalg.qr(a)
+    q *= np.sign(np.diag(r))  # a uniform draw over orthogonal matrices
+    kernel = q if fan_in >= fan_out else q.T
+    return kernel, np.zeros(fan_out)
+
+
+INITIALIZERS: dict[str, Initializer] = {
+    "glorot_uniform": glorot_uniform,
+    "glorot_normal": glorot_normal,
+    "he_uniform": he_uniform,
+    "he_normal": he_normal,
+    "normal": normal,
+    "orthogonal": orthogonal,
+}
 
 
 def get(name: str | Initializer) -> Initializer:

@@ -23,7 +23,14 @@ import scipy.sparse as sp
 from . import activations as _activations
 from . import initializers as _initializers
 
-__all__ = ["Layer", "Dense"]
+__all__ = [
+    "Layer",
+    "Dense",
+    "Activation",
+    "Dropout",
+    "BatchNormalization",
+    "LayerNormalization",
+]
 
 
 def _matmul(a, b: np.ndarray, out: np.ndarray | None = None) -> np.ndarray:
@@ -119,8 +126,7 @@ class Dense(Layer):
     --------
     >>> import numpy as np
     >>> from skdeep.nn.network import Sequential
-    >>> net = Sequential([Dense(3, "relu"), Dense(1)])
-    >>> net.build(2, np.random.RandomState(0))
+    >>> net = Sequential([Dense(3, "relu"), Dense(1)]).build(2, np.random.RandomState(0))
     >>> net.forward(np.ones((4, 2))).shape
     (4, 1)
     """
@@ -198,3 +204,275 @@ class Dense(Layer):
         if self._dx is not None and n <= self._dx.shape[0]:
             out = self._dx[:n]
         return np.matmul(delta, self.kernel.T, out=out)
+
+
+def _training_buffer(layer, name, n):
+    buffer = getattr(layer, name)
+    if buffer is not None and n <= buffer.shape[0]:
+        return buffer[:n]
+    return None
+
+
+class Activation(Layer):
+    """Element-wise activation as a layer of its own (after a normalization).
+
+    Parameters
+    ----------
+    activation : str
+        Name of the activation (see :mod:`skdeep.nn.activations`).
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> Activation("relu").forward(np.array([[-1.0, 2.0]]))
+    array([[0., 2.]])
+    """
+
+    def __init__(self, activation: str) -> None:
+        super().__init__()
+        self.activation = _activations.get(activation)
+        self.release()
+
+    def build(self, n_in):
+        self.n_in = self.units = int(n_in)
+        return self.units
+
+    def allocate(self, batch_size, dtype, need_input_grad):
+        self._out = np.empty((batch_size, self.units), dtype=dtype)
+
+    def forward(self, x, training=False):
+        out = _training_buffer(self, "_out", x.shape[0]) if training else None
+        if out is None:
+            out = np.array(x, copy=True)
+        else:
+            np.copyto(out, x)
+        if training:
+            self._z = x.copy() if self.activation.needs_input else None
+        self.activation.forward(out)
+        if training:
+            self._a = out
+        return out
+
+    def backward(self, delta, need_input_grad=True):
+        self.activation.derivative(self._a, self._z, delta)
+        return delta
+
+
+class Dropout(Layer):
+    """Inverted dropout: in training, zero each input with probability ``rate``
+    and scale the rest by ``1 / (1 - rate)``; at inference, the identity.
+
+    Parameters
+    ----------
+    rate : float
+        Fraction of inputs dropped, in ``[0, 1)``.
+
+    Notes
+    -----
+    The mask generator is seeded from the network's ``RandomState`` when the
+    layer is initialized, so training is reproducible from ``random_state``.
+    Setting ``fixed_mask`` (an array of 0/1 scaled values) reuses that mask,
+    which makes the layer deterministic for gradient checks.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> Dropout(0.5).forward(np.ones((2, 3)))  # inference: unchanged
+    array([[1., 1., 1.],
+           [1., 1., 1.]])
+    """
+
+    _transient = Layer._transient + ("_mask",)
+
+    def __init__(self, rate: float) -> None:
+        super().__init__()
+        self.rate = float(rate)
+        self.fixed_mask = None
+        self._generator = np.random.default_rng(0)
+        self.release()
+
+    def build(self, n_in):
+        self.n_in = self.units = int(n_in)
+        return self.units
+
+    def initialize(self, rng):
+        self._generator = np.random.default_rng(rng.randint(np.iinfo(np.int32).max))
+
+    def allocate(self, batch_size, dtype, need_input_grad):
+        self._out = np.empty((batch_size, self.units), dtype=dtype)
+
+    def forward(self, x, training=False):
+        if not training or self.rate == 0:
+            self._mask = None
+            return x
+        if self.fixed_mask is not None:
+            mask = np.asarray(self.fixed_mask, dtype=x.dtype)
+        else:
+            keep = self._generator.random(x.shape, dtype=np.float64) >= self.rate
+            mask = keep.astype(x.dtype)
+            mask *= 1.0 / (1.0 - self.rate)
+        self._mask = mask
+        out = _training_buffer(self, "_out", x.shape[0])
+        return np.multiply(x, mask, out=out)
+
+    def backward(self, delta, need_input_grad=True):
+        if self._mask is not None:
+            delta *= self._mask
+        return delta
+
+
+class _Normalization(Layer):
+    """Shared machinery of batch and layer normalization: ``gamma * xhat + beta``."""
+
+    _transient = Layer._transient + ("_xhat", "_inv_std")
+    axis = 0
+
+    def __init__(self, epsilon: float) -> None:
+        super().__init__()
+        self.epsilon = float(epsilon)
+        self.release()
+
+    @property
+    def gamma(self) -> np.ndarray:
+        """Learned gain (a view), never penalized."""
+        return self.params["gamma"]
+
+    @property
+    def beta(self) -> np.ndarray:
+        """Learned offset (a view), never penalized."""
+        return self.params["beta"]
+
+    def build(self, n_in):
+        self.n_in = self.units = int(n_in)
+        self.param_shapes = {"gamma": (self.units,), "beta": (self.units,)}
+        return self.units
+
+    def initialize(self, rng):
+        self.params["gamma"][...] = 1.0
+        self.params["beta"][...] = 0.0
+
+    def allocate(self, batch_size, dtype, need_input_grad):
+        self._out = np.empty((batch_size, self.units), dtype=dtype)
+        self._xhat = np.empty((batch_size, self.units), dtype=dtype)
+
+    def _statistics(self, x, training):
+        """Return ``(mean, variance)`` used to normalize ``x``."""
+        raise NotImplementedError
+
+    def forward(self, x, training=False):
+        n = x.shape[0]
+        mean, variance = self._statistics(x, training)
+        inv_std = 1.0 / np.sqrt(variance + self.epsilon)
+        xhat = _training_buffer(self, "_xhat", n) if training else None
+        xhat = np.subtract(x, mean, out=xhat)
+        xhat *= inv_std
+        out = _training_buffer(self, "_out", n) if training else None
+        out = np.multiply(xhat, self.gamma, out=out)
+        out += self.beta
+        if training:
+            self._xhat, self._inv_std = xhat, inv_std
+        return out
+
+    def backward(self, delta, need_input_grad=True):
+        xhat, inv_std = self._xhat, self._inv_std
+        d_gamma = self.grads["gamma"]
+        d_beta = self.grads["beta"]
+        np.einsum("ij,ij->j", delta, xhat, out=d_gamma)
+        np.sum(delta, axis=0, out=d_beta)
+        if not need_input_grad:
+            return None
+        delta *= self.gamma  # now d loss / d xhat
+        size = delta.shape[self.axis]
+        sum_d = delta.sum(axis=self.axis, keepdims=True)
+        sum_dx = (delta * xhat).sum(axis=self.axis, keepdims=True)
+        delta *= size
+        delta -= sum_d
+        delta -= xhat * sum_dx
+        delta *= inv_std / size
+        return delta
+
+
+class BatchNormalization(_Normalization):
+    """Batch normalization (Ioffe and Szegedy, 2015), Keras' conventions.
+
+    In training, each feature is standardized with the statistics of the
+    batch, and the moving averages are updated as
+    ``moving = momentum * moving + (1 - momentum) * batch_statistic``; at
+    inference the moving averages are used, so a prediction never depends on
+    the rest of the batch. ``moving_mean`` and ``moving_variance`` are
+    non-trainable state, outside the parameter vector.
+
+    Parameters
+    ----------
+    momentum : float, default=0.99
+        Momentum of the moving averages.
+    epsilon : float, default=1e-3
+        Added to the variance.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from skdeep.nn.network import Sequential
+    >>> net = Sequential([BatchNormalization()]).build(2, np.random.RandomState(0))
+    >>> net.forward(np.array([[1.0, 2.0]])).round(4)  # moving statistics 0 and 1
+    array([[0.9995, 1.999 ]])
+    """
+
+    axis = 0
+
+    def __init__(self, momentum: float = 0.99, epsilon: float = 1e-3) -> None:
+        super().__init__(epsilon)
+        self.momentum = float(momentum)
+
+    def initialize(self, rng):
+        super().initialize(rng)
+        dtype = self.params["gamma"].dtype
+        self.moving_mean = np.zeros(self.units, dtype=dtype)
+        self.moving_variance = np.ones(self.units, dtype=dtype)
+
+    def bind(self, params, grads):
+        super().bind(params, grads)
+        dtype = params["gamma"].dtype
+        for name in ("moving_mean", "moving_variance"):
+            value = getattr(self, name, None)
+            if value is not None and value.dtype != dtype:
+                setattr(self, name, value.astype(dtype))
+
+    def _statistics(self, x, training):
+        if not training:
+            return self.moving_mean, self.moving_variance
+        mean = x.mean(axis=0)
+        variance = x.var(axis=0)
+        m = self.momentum
+        self.moving_mean *= m
+        self.moving_mean += (1.0 - m) * mean
+        self.moving_variance *= m
+        self.moving_variance += (1.0 - m) * variance
+        return mean, variance
+
+
+class LayerNormalization(_Normalization):
+    """Layer normalization (Ba et al., 2016): each sample is standardized over its
+    features, the same way in training and at inference.
+
+    Parameters
+    ----------
+    epsilon : float, default=1e-3
+        Added to the variance.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from skdeep.nn.network import Sequential
+    >>> net = Sequential([LayerNormalization()]).build(2, np.random.RandomState(0))
+    >>> net.forward(np.array([[1.0, 3.0]])).round(4)
+    array([[-0.9995,  0.9995]])
+    """
+
+    axis = 1
+
+    def __init__(self, epsilon: float = 1e-3) -> None:
+        super().__init__(epsilon)
+
+    def _statistics(self, x, training):
+        return x.mean(axis=1, keepdims=True), x.var(axis=1, keepdims=True)

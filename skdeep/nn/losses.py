@@ -18,6 +18,8 @@ from scipy.special import expit, xlogy
 __all__ = [
     "Loss",
     "SquaredError",
+    "AbsoluteError",
+    "Huber",
     "Poisson",
     "BinaryLogLoss",
     "MulticlassLogLoss",
@@ -119,6 +121,26 @@ class Loss:
         """Mean loss of raw outputs ``raw`` against ``y`` (inputs untouched)."""
         return self.loss_gradient(y, raw, sample_weight)[0]
 
+    def validate(self) -> None:
+        """Raise a ValueError naming any hyperparameter out of its range."""
+
+    def get_params(self, deep: bool = True) -> dict:
+        """Hyperparameters (for cloning a loss passed as an estimator parameter)."""
+        return {k: getattr(self, k) for k in ("delta",) if hasattr(self, k)}
+
+    def set_params(self, **params):
+        """Set hyperparameters."""
+        for name, value in params.items():
+            if name not in self.get_params():
+                raise ValueError(f"Invalid parameter {name!r} for {self!r}.")
+            setattr(self, name, value)
+        return self
+
+    def __eq__(self, other) -> bool:
+        return type(self) is type(other) and self.get_params() == other.get_params()
+
+    __hash__ = None
+
     def __repr__(self) -> str:
         return f"{type(self).__name__}()"
 
@@ -142,6 +164,75 @@ class SquaredError(Loss):
     def _pointwise(self, y, raw, out):
         np.subtract(raw, y, out=out)
         return 0.5 * _row_dot(out, out)
+
+
+class AbsoluteError(Loss):
+    """Absolute error, identity link: ``sum_k |raw_k - y_k|``.
+
+    Its gradient is ``sign(raw - y)`` (0 at a perfect prediction).
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> AbsoluteError()(np.array([[1.0]]), np.array([[3.0]]))
+    2.0
+    """
+
+    name = "absolute_error"
+    link_name = "identity"
+
+    def link(self, raw):
+        return raw
+
+    def _pointwise(self, y, raw, out):
+        np.subtract(raw, y, out=out)
+        per_sample = np.abs(out).sum(axis=1)
+        np.sign(out, out=out)
+        return per_sample
+
+
+class Huber(Loss):
+    """Huber loss, identity link: quadratic within ``delta``, linear beyond.
+
+    ``0.5 * r**2`` if ``|r| <= delta`` else ``delta * (|r| - 0.5 * delta)``,
+    with ``r = raw - y``, summed over outputs; the gradient is
+    ``clip(r, -delta, delta)``.
+
+    Parameters
+    ----------
+    delta : float, default=1.0
+        Where the loss turns from quadratic to linear, ``> 0``.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> Huber(delta=1.0)(np.array([[0.0], [0.0]]), np.array([[0.5], [3.0]]))
+    1.3125
+    """
+
+    name = "huber"
+    link_name = "identity"
+
+    def __init__(self, delta: float = 1.0) -> None:
+        self.delta = delta
+
+    def validate(self) -> None:
+        if not self.delta > 0:
+            raise ValueError(f"Huber: delta must be > 0, got {self.delta!r}.")
+
+    def link(self, raw):
+        return raw
+
+    def _pointwise(self, y, raw, out):
+        d = self.delta
+        np.subtract(raw, y, out=out)
+        a = np.abs(out)
+        per_sample = np.where(a <= d, 0.5 * out * out, d * (a - 0.5 * d)).sum(axis=1)
+        np.clip(out, -d, d, out=out)
+        return per_sample
+
+    def __repr__(self) -> str:
+        return f"Huber(delta={self.delta!r})"
 
 
 class Poisson(Loss):
@@ -212,10 +303,18 @@ class MulticlassLogLoss(Loss):
 
 
 LOSSES: dict[str, type[Loss]] = {
-    cls.name: cls for cls in (SquaredError, Poisson, BinaryLogLoss, MulticlassLogLoss)
+    cls.name: cls
+    for cls in (
+        SquaredError,
+        AbsoluteError,
+        Huber,
+        Poisson,
+        BinaryLogLoss,
+        MulticlassLogLoss,
+    )
 }
 #: the losses a regressor's ``loss`` parameter accepts
-REGRESSION_LOSSES = ("squared_error", "poisson")
+REGRESSION_LOSSES = ("squared_error", "absolute_error", "huber", "poisson")
 
 
 def get(name: str | Loss) -> Loss:

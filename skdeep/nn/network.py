@@ -37,10 +37,9 @@ class Sequential:
     --------
     >>> import numpy as np
     >>> from skdeep.nn.layers import Dense
-    >>> net = Sequential([Dense(4, "tanh"), Dense(2)])
-    >>> net.build(3, np.random.RandomState(0))
+    >>> net = Sequential([Dense(4, "tanh"), Dense(2)]).build(3, np.random.RandomState(0))
     >>> net.params.shape, net.n_penalized
-    ((22,), 20)
+    ((26,), 20)
     >>> np.shares_memory(net.layers[0].kernel, net.params)
     True
     """

@@ -50,7 +50,8 @@ class TrainingState:
 
     Attributes mirror scikit-learn's fitted attributes: ``n_iter`` (epochs of the
     last call), ``t`` (samples seen), ``loss``, ``loss_curve``, ``best_loss``,
-    ``validation_scores``, ``best_validation_score``; plus the internal
+    ``validation_scores``, ``best_validation_score``; ``history`` (per-epoch
+    lists, see :func:`fit_stochastic`); plus the internal
     ``no_improvement_count``, ``best_params``, ``learning_rate`` and
     ``optimizer_state``.
     """
@@ -66,6 +67,12 @@ class TrainingState:
     no_improvement_count: int = 0
     best_params: np.ndarray | None = None
     optimizer_state: dict | None = None
+    history: dict = field(default_factory=dict)
+
+    def record(self, **values) -> None:
+        """Append one epoch's values to :attr:`history`."""
+        for key, value in values.items():
+            self.history.setdefault(key, []).append(value)
 
 
 def objective(
@@ -188,10 +195,20 @@ def _take_rows(X, idx, buffer):
 
 def _message(epoch, max_iter, state, elapsed):
     parts = [f"Epoch {epoch}/{max_iter}", f"loss: {state.loss:.6f}"]
-    if state.validation_scores:
-        parts.append(f"val_score: {state.validation_scores[-1]:.6f}")
+    if "val_loss" in state.history:
+        parts.append(f"val_loss: {state.history['val_loss'][-1]:.6f}")
+        parts.append(f"val_score: {state.history['val_score'][-1]:.6f}")
     parts.append(f"{elapsed:.2f}s")
     return " - ".join(parts)
+
+
+def _dense_gradient_slices(network):
+    """For each layer with a kernel: the flat slices of its kernel and bias."""
+    slices = {}
+    for i, _name, _shape, start, stop in network._layout:
+        if "kernel" in network.layers[i].param_shapes:
+            slices.setdefault(i, []).append(slice(start, stop))
+    return [slices[i] for i in sorted(slices)]
 
 
 def fit_stochastic(
@@ -214,7 +231,8 @@ def fit_stochastic(
     power_t: float = 0.5,
     tol: float = 1e-4,
     n_iter_no_change: int | float = 10,
-    validation_score: Callable[[], float] | None = None,
+    validation: Callable[[], tuple[float, float]] | None = None,
+    early_stopping: bool = False,
     incremental: bool = False,
     verbose: bool = False,
     clip_grad_norm: float | None = None,
@@ -225,7 +243,7 @@ def fit_stochastic(
     One epoch shuffles the sample order (``rng.shuffle``, as scikit-learn does),
     runs :func:`objective` and one ``optimizer.step`` per batch, and records the
     sample-weighted mean batch objective in ``state.loss_curve``. Training stops
-    when the training loss (or, with ``validation_score``, the validation score)
+    when the training loss (or, with ``early_stopping``, the validation score)
     has not improved by ``tol`` for more than ``n_iter_no_change`` epochs; the
     ``'adaptive'`` schedule first divides the learning rate by 5 instead, until
     it falls below 1e-6. ``'invscaling'`` and ``'cosine'`` update the rate after
@@ -235,9 +253,19 @@ def fit_stochastic(
     of size ``lr * alpha / sw_sum`` (exact zeros); with ``clip_grad_norm`` the
     gradient is first rescaled to that global L2 norm at most.
 
+    ``validation()`` returns ``(val_loss, val_score)`` of the current model on
+    held-out data; it is called after every epoch. With ``early_stopping`` the
+    validation score, not the training loss, decides when to stop, and the
+    best-scoring weights are restored at the end.
+
     If the loss becomes non-finite, training stops, the weights of the last
     finite epoch are restored and a warning names the learning rate.
-    With ``validation_score``, the best-scoring weights are restored at the end.
+
+    ``state.history`` gains one entry per epoch under ``loss``, ``val_loss``
+    and ``val_score`` (with ``validation``), ``learning_rate`` (the rate used
+    in the epoch), ``time`` (seconds) and ``grad_norm``: an array with, for
+    each layer with a kernel, the L2 norm of its kernel-and-bias gradient
+    averaged over the epoch's mini-batches (the norm of the mean gradient).
 
     Returns
     -------
@@ -259,6 +287,8 @@ def fit_stochastic(
     if shuffle:
         y_buffer = np.empty((batch_size, Y.shape[1]), dtype=Y.dtype)
     last_finite = params.copy()
+    grad_sum = np.empty_like(grads)
+    layer_slices = _dense_gradient_slices(network)
     prox = penalty is not None and alpha > 0 and not penalty.smooth
     kernels = params[: network.n_penalized]
     state.n_iter = 0
@@ -270,6 +300,8 @@ def fit_stochastic(
             last_finite[...] = params
             lr = state.learning_rate
             accumulated = 0.0
+            grad_sum[...] = 0.0
+            n_batches = 0
             for start in range(0, n_samples, batch_size):
                 stop = min(start + batch_size, n_samples)
                 if shuffle:
@@ -285,6 +317,8 @@ def fit_stochastic(
                 value = objective(
                     network, loss, X_batch, Y_batch, sw_batch, penalty, alpha
                 )
+                grad_sum += grads
+                n_batches += 1
                 if clip_grad_norm is not None:
                     clip_by_global_norm(grads, clip_grad_norm)
                 optimizer.step(params, grads, opt_state, lr)
@@ -298,11 +332,24 @@ def fit_stochastic(
             state.t += n_samples
             state.loss = accumulated / n_samples
             state.loss_curve.append(state.loss)
+            grad_sum /= n_batches
+            state.record(
+                loss=state.loss,
+                learning_rate=lr,
+                grad_norm=np.array(
+                    [
+                        np.sqrt(sum(float(grad_sum[s] @ grad_sum[s]) for s in slices))
+                        for slices in layer_slices
+                    ]
+                ),
+            )
 
             if not np.isfinite(state.loss) or not np.isfinite(params).all():
                 params[...] = last_finite
-                if validation_score is not None:
+                if validation is not None:
                     state.validation_scores.append(np.nan)
+                    state.record(val_loss=np.nan, val_score=np.nan)
+                state.record(time=time.perf_counter() - start_time)
                 warnings.warn(
                     f"Training diverged in epoch {len(state.loss_curve)}: the loss "
                     "became non-finite, so training stopped and the weights of the "
@@ -314,7 +361,15 @@ def fit_stochastic(
                 )
                 break
 
-            _update_no_improvement(state, params, tol, validation_score)
+            score = None
+            if validation is not None:
+                val_loss, score = validation()
+                state.validation_scores.append(score)
+                state.record(val_loss=val_loss, val_score=score)
+            _update_no_improvement(
+                state, params, tol, score if early_stopping else None
+            )
+            state.record(time=time.perf_counter() - start_time)
             if verbose:
                 print(
                     _message(
@@ -333,7 +388,7 @@ def fit_stochastic(
             )
 
             if state.no_improvement_count > n_iter_no_change:
-                what = "Validation score" if validation_score else "Training loss"
+                what = "Validation score" if early_stopping else "Training loss"
                 msg = (
                     f"{what} did not improve more than tol={tol:f} for "
                     f"{n_iter_no_change} consecutive epochs."
@@ -365,16 +420,15 @@ def fit_stochastic(
     finally:
         network.release()
 
-    if validation_score is not None and state.best_params is not None:
+    if early_stopping and state.best_params is not None:
         params[...] = state.best_params
     return state
 
 
-def _update_no_improvement(state, params, tol, validation_score):
-    """scikit-learn's bookkeeping of epochs without improvement."""
-    if validation_score is not None:
-        score = validation_score()
-        state.validation_scores.append(score)
+def _update_no_improvement(state, params, tol, score):
+    """scikit-learn's bookkeeping of epochs without improvement: on the
+    validation ``score`` when given (early stopping), else on the loss."""
+    if score is not None:
         if score < state.best_validation_score + tol:
             state.no_improvement_count += 1
         else:
@@ -390,6 +444,26 @@ def _update_no_improvement(state, params, tol, validation_score):
         state.best_loss = min(state.best_loss, state.loss)
 
 
+class _IterationRecorder:
+    """SciPy callback: records the objective (and prints) after each iteration."""
+
+    def __init__(self, curve, max_iter, verbose):
+        self.curve, self.max_iter, self.verbose = curve, max_iter, verbose
+        self.times: list[float] = []
+        self._last = time.perf_counter()
+
+    def __call__(self, intermediate_result):
+        now = time.perf_counter()
+        self.times.append(now - self._last)
+        self._last = now
+        self.curve.append(float(intermediate_result.fun))
+        if self.verbose:
+            print(
+                f"Iteration {len(self.curve)}/{self.max_iter} - "
+                f"loss: {self.curve[-1]:.6f} - {self.times[-1]:.2f}s"
+            )
+
+
 def fit_lbfgs(
     network: Sequential,
     loss: Loss,
@@ -403,7 +477,7 @@ def fit_lbfgs(
     max_fun: int = 15000,
     tol: float = 1e-4,
     verbose: bool = False,
-) -> tuple[scipy.optimize.OptimizeResult, list[float]]:
+) -> tuple[scipy.optimize.OptimizeResult, dict]:
     """Full-batch L-BFGS-B on the flat parameter vector.
 
     Calls ``scipy.optimize.minimize(method="L-BFGS-B", jac=True)`` with
@@ -413,8 +487,9 @@ def fit_lbfgs(
     Returns
     -------
     result : scipy.optimize.OptimizeResult
-    loss_curve : list of float
-        Objective after each iteration.
+    history : dict
+        ``loss`` (objective after each iteration) and ``time`` (seconds per
+        iteration) lists.
     """
     _check_smooth(penalty, alpha, "lbfgs")
     params = network.params
@@ -426,11 +501,7 @@ def fit_lbfgs(
         value = objective(network, loss, X, Y, sample_weight, penalty, alpha)
         return value, network.grads.astype(np.float64)
 
-    def callback(intermediate_result):
-        curve.append(float(intermediate_result.fun))
-        if verbose:
-            print(f"Iteration {len(curve)}/{max_iter} - loss: {curve[-1]:.6f}")
-
+    callback = _IterationRecorder(curve, max_iter, verbose)
     try:
         result = scipy.optimize.minimize(
             fun,
@@ -443,7 +514,7 @@ def fit_lbfgs(
     finally:
         network.release()
     params[...] = result.x
-    return result, curve
+    return result, {"loss": curve, "time": callback.times}
 
 
 def fit_newton_cg(
@@ -458,7 +529,7 @@ def fit_newton_cg(
     max_iter: int = 200,
     tol: float = 1e-4,
     verbose: bool = False,
-) -> tuple[scipy.optimize.OptimizeResult, list[float]]:
+) -> tuple[scipy.optimize.OptimizeResult, dict]:
     """Full-batch trust-region Newton-CG on the flat parameter vector.
 
     Runs ``scipy.optimize.minimize(method="trust-ncg")`` with ``gtol=tol`` and
@@ -472,8 +543,9 @@ def fit_newton_cg(
     Returns
     -------
     result : scipy.optimize.OptimizeResult
-    loss_curve : list of float
-        Objective after each iteration.
+    history : dict
+        ``loss`` (objective after each iteration) and ``time`` (seconds per
+        iteration) lists.
     """
     _check_smooth(penalty, alpha, "newton-cg")
     params, grads = network.params, network.grads
@@ -501,11 +573,7 @@ def fit_newton_cg(
         params[...] = x
         return (g_plus - g_minus) / (2.0 * h)
 
-    def callback(intermediate_result):
-        curve.append(float(intermediate_result.fun))
-        if verbose:
-            print(f"Iteration {len(curve)}/{max_iter} - loss: {curve[-1]:.6f}")
-
+    callback = _IterationRecorder(curve, max_iter, verbose)
     try:
         result = scipy.optimize.minimize(
             fun,
@@ -519,4 +587,4 @@ def fit_newton_cg(
     finally:
         network.release()
     params[...] = result.x
-    return result, curve
+    return result, {"loss": curve, "time": callback.times}
