@@ -19,6 +19,7 @@ from sklearn.utils.validation import (
     validate_data,
 )
 
+from ._callbacks import CallbackSupportMixin, FitCallbacks
 from .nn import activations as _activations
 from .nn import initializers as _initializers
 from .nn import optimizers as _optimizers
@@ -62,7 +63,7 @@ class _FitData:
     dtype: np.dtype
 
 
-class BaseMultilayerPerceptron(BaseEstimator, metaclass=ABCMeta):
+class BaseMultilayerPerceptron(CallbackSupportMixin, BaseEstimator, metaclass=ABCMeta):
     """Base class of the multi-layer perceptrons; use the subclasses.
 
     Holds everything the regressor and the classifier share: parameter
@@ -354,9 +355,24 @@ class BaseMultilayerPerceptron(BaseEstimator, metaclass=ABCMeta):
                 state.learning_rate = float(self.learning_rate_init)
         # The network is scored on validation data while it trains.
         self._network, self._loss = network, loss
+        per_epoch = self._is_stochastic() and not incremental
+        callbacks = FitCallbacks(
+            self,
+            data.X,
+            data.y,
+            data.sample_weight,
+            task_name="partial_fit" if incremental else "fit",
+            max_subtasks=self.max_iter if per_epoch else 0,
+        )
 
         if self._is_stochastic():
-            self._train_stochastic(network, loss, data, state, rng, incremental)
+            hooks = {}
+            if per_epoch and callbacks.context is not None:
+                hooks = dict(
+                    on_epoch_begin=callbacks.on_epoch_begin,
+                    on_epoch_end=callbacks.on_epoch_end,
+                )
+            self._train_stochastic(network, loss, data, state, rng, incremental, hooks)
         else:
             self._train_full_batch(network, loss, data, state)
 
@@ -372,6 +388,7 @@ class BaseMultilayerPerceptron(BaseEstimator, metaclass=ABCMeta):
         self.validation_scores_ = state.validation_scores
         self.best_validation_score_ = state.best_validation_score
         self.history_ = state.history
+        callbacks.end()
         return self
 
     def _train_full_batch(self, network, loss, data, state):
@@ -410,7 +427,7 @@ class BaseMultilayerPerceptron(BaseEstimator, metaclass=ABCMeta):
                 stacklevel=4,
             )
 
-    def _train_stochastic(self, network, loss, data, state, rng, incremental):
+    def _train_stochastic(self, network, loss, data, state, rng, incremental, hooks):
         optimizer = self._make_optimizer()
         if type(optimizer) is not type(getattr(self, "_optimizer", None)):
             state.optimizer_state = None
@@ -478,6 +495,7 @@ class BaseMultilayerPerceptron(BaseEstimator, metaclass=ABCMeta):
             verbose=bool(self.verbose),
             clip_grad_norm=self.clip_grad_norm,
             warning_category=ConvergenceWarning,
+            **hooks,
         )
 
     def _split_validation(self, X, y, Y, sw, rng):

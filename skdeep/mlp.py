@@ -17,6 +17,7 @@ from sklearn.utils.multiclass import (
 from sklearn.utils.validation import check_is_fitted, column_or_1d
 
 from ._base import BaseMultilayerPerceptron
+from ._callbacks import with_callbacks
 from .nn import losses as _losses
 
 __all__ = ["MLPRegressor", "MLPClassifier"]
@@ -367,6 +368,7 @@ class MLPRegressor(RegressorMixin, BaseMultilayerPerceptron):
         y_pred = self._forward(X)
         return y_pred.ravel() if y_pred.shape[1] == 1 else y_pred
 
+    @with_callbacks
     @_fit_context(prefer_skip_nested_validation=True)
     def fit(
         self, X, y, sample_weight=None, X_val=None, y_val=None, sample_weight_val=None
@@ -400,6 +402,7 @@ default=None
         return self._fit(X, y, sample_weight, X_val, y_val, sample_weight_val)
 
     @available_if(_has_stochastic_solver)
+    @with_callbacks
     @_fit_context(prefer_skip_nested_validation=True)
     def partial_fit(self, X, y, sample_weight=None):
         """Update the model with one epoch over the given data.
@@ -592,7 +595,7 @@ class MLPClassifier(ClassifierMixin, BaseMultilayerPerceptron):
         return Y, commit
 
     def _encode_validation_targets(self, y_val, dtype, commit):
-        binarizer = commit.get("_label_binarizer", self._label_binarizer)
+        binarizer = commit.get("_label_binarizer") or self._label_binarizer
         if y_val.ndim == 2 and y_val.shape[1] == 1:
             y_val = column_or_1d(y_val, warn=True)
         unknown = np.setdiff1d(unique_labels(y_val), binarizer.classes_)
@@ -633,6 +636,7 @@ class MLPClassifier(ClassifierMixin, BaseMultilayerPerceptron):
             y_pred = y_pred.ravel()
         return self._label_binarizer.inverse_transform(y_pred)
 
+    @with_callbacks
     @_fit_context(prefer_skip_nested_validation=True)
     def fit(
         self, X, y, sample_weight=None, X_val=None, y_val=None, sample_weight_val=None
@@ -666,6 +670,7 @@ default=None
         return self._fit(X, y, sample_weight, X_val, y_val, sample_weight_val)
 
     @available_if(_has_stochastic_solver)
+    @with_callbacks
     @_fit_context(prefer_skip_nested_validation=True)
     def partial_fit(self, X, y, sample_weight=None, classes=None):
         """Update the model with one epoch over the given data.

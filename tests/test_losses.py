@@ -15,7 +15,7 @@ SW = rng.uniform(0.2, 2.0, size=N)
 
 
 def targets(name, k=K):
-    if name == "squared_error":
+    if name in ("squared_error", "absolute_error", "huber"):
         return rng.normal(size=(N, k))
     if name == "poisson":
         return rng.poisson(2.0, size=(N, k)).astype(float)
@@ -116,3 +116,25 @@ def test_log_losses_stable_for_huge_raw_outputs(dtype):
 def test_unknown_loss_lists_valid_names():
     with pytest.raises(ValueError, match="Unknown loss 'hinge'.*squared_error"):
         losses.get("hinge")
+
+
+@pytest.mark.parametrize("delta", [0.5, 1.0, 2.0])
+def test_huber_value_by_hand(delta):
+    r = RAW[:, 0] - 0.3
+    expected = np.where(
+        np.abs(r) <= delta, 0.5 * r**2, delta * (np.abs(r) - 0.5 * delta)
+    )
+    value = losses.Huber(delta)(np.full((N, 1), 0.3), RAW[:, :1])
+    assert value == pytest.approx(expected.mean())
+
+
+def test_absolute_error_value():
+    y = targets("squared_error")
+    assert losses.AbsoluteError()(y, RAW) == pytest.approx(
+        np.abs(RAW - y).sum(1).mean()
+    )
+
+
+def test_huber_is_squared_error_for_small_residuals():
+    y = RAW + 0.01
+    assert losses.Huber(1.0)(y, RAW) == pytest.approx(losses.SquaredError()(y, RAW))

@@ -236,6 +236,8 @@ def fit_stochastic(
     incremental: bool = False,
     verbose: bool = False,
     clip_grad_norm: float | None = None,
+    on_epoch_begin: Callable[[], None] | None = None,
+    on_epoch_end: Callable[[], bool] | None = None,
     warning_category: type[Warning] = RuntimeWarning,
 ) -> TrainingState:
     """Mini-batch training with scikit-learn's stopping rules.
@@ -260,6 +262,8 @@ def fit_stochastic(
 
     If the loss becomes non-finite, training stops, the weights of the last
     finite epoch are restored and a warning names the learning rate.
+    ``on_epoch_begin()`` and ``on_epoch_end()`` are called around each epoch;
+    the latter returning True stops training after that epoch.
 
     ``state.history`` gains one entry per epoch under ``loss``, ``val_loss``
     and ``val_score`` (with ``validation``), ``learning_rate`` (the rate used
@@ -295,6 +299,8 @@ def fit_stochastic(
     try:
         for _ in range(max_iter):
             start_time = time.perf_counter()
+            if on_epoch_begin is not None:
+                on_epoch_begin()
             if shuffle:
                 rng.shuffle(sample_idx)
             last_finite[...] = params
@@ -376,6 +382,11 @@ def fit_stochastic(
                         state.n_iter, max_iter, state, time.perf_counter() - start_time
                     )
                 )
+
+            if on_epoch_end is not None and on_epoch_end():
+                if verbose:
+                    print("A callback asked to stop. Stopping.")
+                break
 
             state.learning_rate = scheduled_learning_rate(
                 schedule,
