@@ -182,7 +182,7 @@ _SHARED_ATTRIBUTES = """
     n_features_in_ : int
         Number of features seen during fit.
 
-    feature_names_in_ : ndarray of shape (n_features_in_,)
+    feature_names_in_ : ndarray of shape (`n_features_in_`,)
         Names of the features seen during fit, when they are all strings.
 
     n_iter_ : int
@@ -209,8 +209,11 @@ _SHARED_ATTRIBUTES = """
 
 
 def _fill_doc(cls):
-    cls.__doc__ = cls.__doc__.replace("%(parameters)s", _SHARED_PARAMETERS.strip("\n"))
-    cls.__doc__ = cls.__doc__.replace("%(attributes)s", _SHARED_ATTRIBUTES.strip("\n"))
+    for key, block in (
+        ("parameters", _SHARED_PARAMETERS),
+        ("attributes", _SHARED_ATTRIBUTES),
+    ):
+        cls.__doc__ = cls.__doc__.replace(f"    %({key})s", block.strip("\n"))
     return cls
 
 
@@ -227,46 +230,47 @@ def _has_stochastic_solver(estimator) -> bool:
 class MLPRegressor(RegressorMixin, BaseMultilayerPerceptron):
     """Multi-layer perceptron regressor.
 
-        A drop-in replacement for :class:`sklearn.neural_network.MLPRegressor`
-        (same parameters, defaults and fitted attributes) on a vectorized NumPy
-        engine: float32 inputs train and predict in float32, sparse inputs are
-        accepted, ``warm_start`` keeps the optimizer state, and the loss is
-        consistent with its gradient for multiple outputs.
+    A drop-in replacement for :class:`sklearn.neural_network.MLPRegressor`
+    (same parameters, defaults and fitted attributes) on a vectorized NumPy
+    engine: float32 inputs train and predict in float32, sparse inputs are
+    accepted, ``warm_start`` keeps the optimizer state, and the loss is
+    consistent with its gradient for multiple outputs.
 
-        Parameters
-        ----------
-        loss : {'squared_error', 'poisson'}, default='squared_error'
-            'squared_error' is half the squared error, summed over outputs;
-            'poisson' is half the Poisson deviance with an exp output link and
-            needs ``y >= 0``.
+    Parameters
+    ----------
+    loss : str or Loss, default='squared_error'
+        'squared_error' is half the squared error, summed over outputs;
+        'poisson' is half the Poisson deviance with an exp output link and
+        needs ``y >= 0``; 'absolute_error' and 'huber' (``delta=1``) are robust
+        to outliers; or a loss object such as ``skdeep.losses.Huber(delta=2.0)``.
 
     %(parameters)s
 
-        Attributes
-        ----------
+    Attributes
+    ----------
     %(attributes)s
 
-        See Also
-        --------
-        MLPClassifier : Multi-layer perceptron classifier.
+    See Also
+    --------
+    MLPClassifier : Multi-layer perceptron classifier.
 
-        Notes
-        -----
-        With several outputs, ``loss_`` sums the per-output losses, the quantity
-        whose gradient both libraries follow (scikit-learn reports their mean).
+    Notes
+    -----
+    With several outputs, ``loss_`` sums the per-output losses, the quantity
+    whose gradient both libraries follow (scikit-learn reports their mean).
 
-        Examples
-        --------
-        >>> from sklearn.datasets import make_regression
-        >>> from skdeep import MLPRegressor
-        >>> X, y = make_regression(n_samples=200, n_features=5, noise=1.0,
-        ...                        random_state=0)
-        >>> reg = MLPRegressor(hidden_layer_sizes=(32,), solver="lbfgs",
-        ...                    max_iter=3000, random_state=0).fit(X, y)
-        >>> reg.predict(X[:2]).shape
-        (2,)
-        >>> round(reg.score(X, y), 2) > 0.95
-        True
+    Examples
+    --------
+    >>> from sklearn.datasets import make_regression
+    >>> from skdeep import MLPRegressor
+    >>> X, y = make_regression(n_samples=200, n_features=5, noise=1.0,
+    ...                        random_state=0)
+    >>> reg = MLPRegressor(hidden_layer_sizes=(32,), solver="lbfgs",
+    ...                    max_iter=3000, random_state=0).fit(X, y)
+    >>> reg.predict(X[:2]).shape
+    (2,)
+    >>> round(reg.score(X, y), 2) > 0.95
+    True
     """
 
     _parameter_constraints: dict = {
@@ -451,37 +455,37 @@ default=None
 class MLPClassifier(ClassifierMixin, BaseMultilayerPerceptron):
     """Multi-layer perceptron classifier.
 
-        A drop-in replacement for :class:`sklearn.neural_network.MLPClassifier`
-        (same parameters, defaults and fitted attributes) on a vectorized NumPy
-        engine. Binary and multilabel targets use logistic outputs with the binary
-        log-loss; multiclass targets use a softmax output with the cross-entropy.
+    A drop-in replacement for :class:`sklearn.neural_network.MLPClassifier`
+    (same parameters, defaults and fitted attributes) on a vectorized NumPy
+    engine. Binary and multilabel targets use logistic outputs with the binary
+    log-loss; multiclass targets use a softmax output with the cross-entropy.
 
-        Parameters
-        ----------
+    Parameters
+    ----------
     %(parameters)s
 
-        Attributes
-        ----------
-        classes_ : ndarray of shape (n_classes,)
-            Class labels.
+    Attributes
+    ----------
+    classes_ : ndarray of shape (n_classes,)
+        Class labels.
 
     %(attributes)s
 
-        See Also
-        --------
-        MLPRegressor : Multi-layer perceptron regressor.
+    See Also
+    --------
+    MLPRegressor : Multi-layer perceptron regressor.
 
-        Examples
-        --------
-        >>> from sklearn.datasets import load_iris
-        >>> from skdeep import MLPClassifier
-        >>> X, y = load_iris(return_X_y=True)
-        >>> clf = MLPClassifier(hidden_layer_sizes=(16,), solver="lbfgs",
-        ...                     max_iter=1000, random_state=0).fit(X, y)
-        >>> clf.predict_proba(X[:1]).shape
-        (1, 3)
-        >>> clf.score(X, y) > 0.95
-        True
+    Examples
+    --------
+    >>> from sklearn.datasets import load_iris
+    >>> from skdeep import MLPClassifier
+    >>> X, y = load_iris(return_X_y=True)
+    >>> clf = MLPClassifier(hidden_layer_sizes=(16,), solver="lbfgs",
+    ...                     max_iter=1000, random_state=0).fit(X, y)
+    >>> clf.predict_proba(X[:1]).shape
+    (1, 3)
+    >>> clf.score(X, y) > 0.95
+    True
     """
 
     _parameter_constraints: dict = {

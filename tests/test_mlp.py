@@ -461,6 +461,9 @@ def test_divergence_restores_finite_weights_and_warns():
     assert all(np.isfinite(c).all() for c in est.coefs_)
     assert np.isfinite(est.predict(X)).all()
     assert not np.isfinite(est.loss_curve_[-1])
+    # loss_ describes the restored model, the last finite epoch
+    if len(est.loss_curve_) > 1:
+        assert est.loss_ == est.loss_curve_[-2]
 
 
 def test_verbose_prints_epoch_lines(capsys):

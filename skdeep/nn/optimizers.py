@@ -127,7 +127,9 @@ class SGD(Optimizer):
 
 
 class Adagrad(Optimizer):
-    """Adagrad (Duchi et al., 2011), torch's form::
+    """Adagrad (Duchi et al., 2011), in torch's form.
+
+    With the running sum of squared gradients ``s``::
 
         s += g**2
         params -= lr * g / (sqrt(s) + epsilon)
@@ -169,7 +171,9 @@ class Adagrad(Optimizer):
 
 
 class RMSProp(Optimizer):
-    """RMSProp (Tieleman and Hinton, 2012), torch's ``RMSprop`` with ``alpha=rho``::
+    """RMSProp (Tieleman and Hinton, 2012), torch's ``RMSprop`` with ``alpha=rho``.
+
+    With the running mean of squared gradients ``v``::
 
         v = rho * v + (1 - rho) * g**2
         params -= lr * g / (sqrt(v) + epsilon)

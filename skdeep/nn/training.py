@@ -1,4 +1,5 @@
-"""The one training loop: mini-batch stochastic training and full-batch L-BFGS.
+"""The one training loop: mini-batch stochastic training, and full-batch L-BFGS
+and Newton-CG.
 
 Both solvers minimize the same objective, computed by :func:`objective`::
 
@@ -352,6 +353,9 @@ def fit_stochastic(
 
             if not np.isfinite(state.loss) or not np.isfinite(params).all():
                 params[...] = last_finite
+                # loss_ describes the restored model; loss_curve_ keeps the record
+                finite = [v for v in state.loss_curve if np.isfinite(v)]
+                state.loss = finite[-1] if finite else np.nan
                 if validation is not None:
                     state.validation_scores.append(np.nan)
                     state.record(val_loss=np.nan, val_score=np.nan)
