@@ -168,6 +168,23 @@ class BaseMultilayerPerceptron(CallbackSupportMixin, BaseEstimator, metaclass=AB
             raise ValueError(f"dropout rates must be in [0, 1), got {rates}.")
         return rates
 
+    def _validate_architecture(self) -> None:
+        """Raise a clear error for a network that cannot be built."""
+        self._dropout_rates(len(self._hidden_layer_sizes()))
+
+    def _validate_training_data(self, X, y, *, reset, dtype=(np.float64, np.float32)):
+        """Validate ``X`` and ``y`` of fit (or the validation data)."""
+        return validate_data(
+            self,
+            X,
+            y,
+            accept_sparse=["csr", "csc"],
+            multi_output=True,
+            dtype=dtype,
+            y_numeric=not is_classifier(self),
+            reset=reset,
+        )
+
     def _is_stochastic(self) -> bool:
         return self.solver not in FULL_BATCH_SOLVERS
 
@@ -248,7 +265,7 @@ class BaseMultilayerPerceptron(CallbackSupportMixin, BaseEstimator, metaclass=AB
     def _validate_fit_parameters(self, incremental):
         if incremental and self.early_stopping:
             raise ValueError("partial_fit does not support early_stopping=True")
-        self._dropout_rates(len(self._hidden_layer_sizes()))
+        self._validate_architecture()
         penalty = self._make_penalty()
         if penalty is not None:
             penalty.validate()
@@ -279,25 +296,16 @@ class BaseMultilayerPerceptron(CallbackSupportMixin, BaseEstimator, metaclass=AB
         self._validate_fit_parameters(incremental)
         fitted = hasattr(self, "_network")
         first_pass = not fitted or (not self.warm_start and not incremental)
-        X, y = validate_data(
-            self,
-            X,
-            y,
-            accept_sparse=["csr", "csc"],
-            multi_output=True,
-            dtype=(np.float64, np.float32),
-            y_numeric=not is_classifier(self),
-            reset=first_pass,
-        )
+        X, y = self._validate_training_data(X, y, reset=first_pass)
         dtype = X.dtype if first_pass else self._network.dtype
         X = X.astype(dtype, copy=False)
         sample_weight = self._check_weights(sample_weight, X, dtype)
         Y, commit = self._validate_targets(
             y, dtype, first_pass=first_pass, incremental=incremental
         )
-        if not first_pass and Y.shape[1] != self._network.n_out:
+        if not first_pass and Y.shape[-1] != self._network.n_out:
             raise ValueError(
-                f"y has {Y.shape[1]} outputs, but {type(self).__name__} was fitted "
+                f"y has {Y.shape[-1]} outputs, but {type(self).__name__} was fitted "
                 f"with {self._network.n_out}; use warm_start=False to refit."
             )
         sample_weight = self._finalize_sample_weight(sample_weight, y, incremental)
@@ -311,20 +319,14 @@ class BaseMultilayerPerceptron(CallbackSupportMixin, BaseEstimator, metaclass=AB
                     f"X_val/y_val need a stochastic solver; solver={self.solver!r} "
                     "trains on the whole data at once."
                 )
-            X_val, y_val = validate_data(
-                self,
-                X_val,
-                y_val,
-                accept_sparse=["csr", "csc"],
-                multi_output=True,
-                dtype=dtype,
-                y_numeric=not is_classifier(self),
-                reset=False,
+            X_val, y_val = self._validate_training_data(
+                X_val, y_val, reset=False, dtype=dtype
             )
             y_val, Y_val = self._encode_validation_targets(y_val, dtype, commit)
-            if Y_val.shape[1] != Y.shape[1]:
+            if Y_val.shape[1:] != Y.shape[1:]:
                 raise ValueError(
-                    f"y_val has {Y_val.shape[1]} outputs but y has {Y.shape[1]}."
+                    f"y_val has shape {Y_val.shape[1:]} per sample but y has "
+                    f"{Y.shape[1:]}."
                 )
             sample_weight_val = self._check_weights(
                 sample_weight_val, X_val, dtype, "sample_weight_val"
@@ -343,10 +345,10 @@ class BaseMultilayerPerceptron(CallbackSupportMixin, BaseEstimator, metaclass=AB
         for name, value in data.commit.items():
             setattr(self, name, value)
         rng = check_random_state(self.random_state)
-        loss = self._make_loss(data.Y.shape[1])
+        loss = self._make_loss(data.Y.shape[-1])
         if data.first_pass:
             network = self._build_network(
-                data.X.shape[1], data.Y.shape[1], rng, data.dtype
+                data.X.shape[-1], data.Y.shape[-1], rng, data.dtype
             )
             state = TrainingState(learning_rate=float(self.learning_rate_init))
         else:
@@ -377,8 +379,8 @@ class BaseMultilayerPerceptron(CallbackSupportMixin, BaseEstimator, metaclass=AB
             self._train_full_batch(network, loss, data, state)
 
         self._state = state
-        self.n_layers_ = len(self._dense_layers()) + 1
-        self.n_outputs_ = data.Y.shape[1]
+        self.n_layers_ = len(self._hidden_layer_sizes()) + 2
+        self.n_outputs_ = data.Y.shape[-1]
         self.out_activation_ = loss.link_name
         self.n_iter_ = state.n_iter
         self.t_ = state.t
@@ -525,11 +527,14 @@ class BaseMultilayerPerceptron(CallbackSupportMixin, BaseEstimator, metaclass=AB
         network, loss = self._network, self._loss
         n = X.shape[0]
         width = max([network.n_in] + [layer.units for layer in network.layers])
-        chunk = max(1, PREDICT_CHUNK_ELEMENTS // width)
+        row = width * int(np.prod(X.shape[1:-1]))  # time steps of sequences
+        chunk = max(1, PREDICT_CHUNK_ELEMENTS // row)
         if n <= chunk:
             return loss.link(network.forward(X))
-        out = np.empty((n, network.n_out), dtype=network.dtype)
-        for start in range(0, n, chunk):
+        first = loss.link(network.forward(X[:chunk]))
+        out = np.empty((n, *first.shape[1:]), dtype=network.dtype)
+        out[:chunk] = first
+        for start in range(chunk, n, chunk):
             stop = min(start + chunk, n)
             out[start:stop] = loss.link(network.forward(X[start:stop]))
         return out

@@ -175,6 +175,10 @@ class Dense(Layer):
         )
 
     def forward(self, x, training=False):
+        # inputs of any rank: the leading axes (samples, time steps) are rows
+        lead = x.shape[:-1]
+        if x.ndim != 2:
+            x = x.reshape(-1, x.shape[-1])
         n = x.shape[0]
         out = None
         if training and self._out is not None and n <= self._out.shape[0]:
@@ -187,9 +191,12 @@ class Dense(Layer):
         self.activation.forward(z)
         if training:
             self._a = z
-        return z
+        return z if len(lead) == 1 else z.reshape(*lead, self.units)
 
     def backward(self, delta, need_input_grad=True):
+        lead = delta.shape[:-1]
+        if delta.ndim != 2:
+            delta = delta.reshape(-1, self.units)
         self.activation.derivative(self._a, self._z, delta)
         x = self._x
         if sp.issparse(x):
@@ -203,7 +210,8 @@ class Dense(Layer):
         out = None
         if self._dx is not None and n <= self._dx.shape[0]:
             out = self._dx[:n]
-        return np.matmul(delta, self.kernel.T, out=out)
+        dx = np.matmul(delta, self.kernel.T, out=out)
+        return dx if len(lead) == 1 else dx.reshape(*lead, self.n_in)
 
 
 def _training_buffer(layer, name, n):

@@ -286,9 +286,9 @@ class MulticlassLogLoss(Loss):
     link_name = "softmax"
 
     def link(self, raw):
-        raw -= raw.max(axis=1, keepdims=True)
+        raw -= raw.max(axis=-1, keepdims=True)
         np.exp(raw, out=raw)
-        raw /= raw.sum(axis=1, keepdims=True)
+        raw /= raw.sum(axis=-1, keepdims=True)
         return raw
 
     def _pointwise(self, y, raw, out):

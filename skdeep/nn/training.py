@@ -88,6 +88,9 @@ def objective(
     """Forward and backward pass: return the objective, leave its gradient in
     ``network.grads``.
 
+    Sequence outputs ``(n_samples, n_timesteps, n_outputs)`` are scored by the
+    loss averaged over samples and time steps.
+
     Parameters
     ----------
     network : Sequential
@@ -113,7 +116,16 @@ def objective(
         network.grads[...] = 0
         return 0.0
     raw = network.forward(X, training=True)
-    value, delta = loss.loss_gradient(Y, raw, sample_weight, sw_sum, out=raw)
+    if raw.ndim == 3:  # sequence outputs: the loss is a mean over time steps too
+        n_steps = raw.shape[1]
+        flat = raw.reshape(-1, raw.shape[-1])
+        flat_sw = None if sample_weight is None else np.repeat(sample_weight, n_steps)
+        value, delta = loss.loss_gradient(
+            Y.reshape(flat.shape), flat, flat_sw, sw_sum * n_steps, out=flat
+        )
+        delta = delta.reshape(raw.shape)
+    else:
+        value, delta = loss.loss_gradient(Y, raw, sample_weight, sw_sum, out=raw)
     network.backward(delta)
     if penalty is not None and alpha > 0 and network.n_penalized:
         w = network.penalized_params
