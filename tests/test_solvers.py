@@ -68,6 +68,44 @@ def test_l1_full_batch_sgd_equals_lasso_with_exact_zeros():
     assert (coef == 0).sum() >= 3  # the alpha is strong enough to select
 
 
+@pytest.mark.parametrize(
+    "solver, lr",
+    [
+        (SGD(momentum=0.9, nesterov=False), 0.02),
+        (SGD(momentum=0.9, nesterov=True), 0.02),
+        (Adam(), 0.01),
+        (AdamW(weight_decay=0.0), 0.01),
+        (RMSProp(), 0.01),
+        (Adagrad(), 0.5),
+    ],
+    ids=["momentum", "nesterov", "adam", "adamw", "rmsprop", "adagrad"],
+)
+def test_l1_with_every_optimizer_converges_to_lasso(solver, lr):
+    # the proximal step uses each optimizer's effective step, so the fixed
+    # point is the Lasso solution whatever the optimizer
+    X, y = sparse_problem()
+    alpha = 12.0
+    net = proximal_gradient_regressor(
+        "l1", alpha, solver=solver, learning_rate_init=lr
+    ).fit(X, y)
+    lasso = Lasso(alpha=alpha / len(X), tol=1e-12, max_iter=100000).fit(X, y)
+    coef = net.coefs_[0].ravel()
+    np.testing.assert_allclose(coef, lasso.coef_, atol=1e-8)
+    np.testing.assert_array_equal(coef == 0, lasso.coef_ == 0)
+
+
+def test_default_solver_with_l1_gives_exact_zeros():
+    X, y = sparse_problem(n=200)
+    est = MLPRegressor(
+        hidden_layer_sizes=(), penalty="l1", alpha=30.0, learning_rate_init=0.01,
+        max_iter=1500, tol=0, n_iter_no_change=np.inf, random_state=0,
+    ).fit(X, y)  # fmt: skip
+    lasso = Lasso(alpha=30.0 / 200).fit(X, y)
+    coef = est.coefs_[0].ravel()
+    np.testing.assert_array_equal(coef == 0, lasso.coef_ == 0)
+    np.testing.assert_allclose(coef, lasso.coef_, atol=1e-3)
+
+
 def test_elasticnet_full_batch_sgd_equals_sklearn_elasticnet():
     X, y = sparse_problem()
     alpha, ratio = 20.0, 0.6

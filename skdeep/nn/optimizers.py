@@ -72,6 +72,24 @@ class Optimizer(Configurable):
         """Apply one update to ``params`` in place."""
         raise NotImplementedError
 
+    def effective_step(self, state: dict, lr: float, n: int):
+        """Step size the last update applied to a gradient, for the first ``n``
+        parameters: a scalar, or one value per parameter for adaptive methods.
+
+        A proximal step (the L1 part of a penalty) must use the same step as
+        the gradient step it follows, so that its fixed points are the
+        minimizers of the penalized objective (exact zeros included).
+        """
+        return lr
+
+    @staticmethod
+    def _per_coordinate(state, n, second_moment, scale, epsilon):
+        steps = state.setdefault("prox_steps", np.empty(n, dtype=second_moment.dtype))
+        np.sqrt(second_moment[:n], out=steps)
+        steps += epsilon
+        np.divide(scale, steps, out=steps)
+        return steps
+
 
 class SGD(Optimizer):
     """Stochastic gradient descent with optional (Nesterov) momentum.
@@ -125,6 +143,13 @@ class SGD(Optimizer):
         else:
             params += velocity
 
+    def effective_step(self, state, lr, n):
+        # at a steady state the velocity is -lr * g / (1 - momentum): a gradient
+        # moves the parameters by lr / (1 - momentum), Nesterov or not
+        if 0 < self.momentum < 1:
+            return lr / (1.0 - self.momentum)
+        return lr
+
 
 class Adagrad(Optimizer):
     """Adagrad (Duchi et al., 2011), in torch's form.
@@ -168,6 +193,9 @@ class Adagrad(Optimizer):
         np.divide(grads, scratch, out=scratch)
         scratch *= lr
         params -= scratch
+
+    def effective_step(self, state, lr, n):
+        return self._per_coordinate(state, n, state["sum_squares"], lr, self.epsilon)
 
 
 class RMSProp(Optimizer):
@@ -215,6 +243,9 @@ class RMSProp(Optimizer):
         np.divide(grads, scratch, out=scratch)
         scratch *= lr
         params -= scratch
+
+    def effective_step(self, state, lr, n):
+        return self._per_coordinate(state, n, state["mean_square"], lr, self.epsilon)
 
 
 class Adam(Optimizer):
@@ -277,11 +308,15 @@ class Adam(Optimizer):
         scratch *= 1.0 - b2
         v += scratch
         lr_t = lr * math.sqrt(1.0 - b2**t) / (1.0 - b1**t)
+        state["lr_t"] = lr_t
         np.sqrt(v, out=scratch)
         scratch += self.epsilon
         np.divide(m, scratch, out=scratch)
         scratch *= lr_t
         params -= scratch
+
+    def effective_step(self, state, lr, n):
+        return self._per_coordinate(state, n, state["v"], state["lr_t"], self.epsilon)
 
 
 class AdamW(Adam):

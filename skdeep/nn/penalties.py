@@ -21,8 +21,10 @@ from ._params import Configurable
 __all__ = ["Penalty", "L2", "L1", "ElasticNet", "soft_threshold", "PENALTIES", "get"]
 
 
-def soft_threshold(w: np.ndarray, threshold: float) -> None:
+def soft_threshold(w: np.ndarray, threshold) -> None:
     """Proximal operator of ``threshold * ||w||_1``, in place.
+
+    ``threshold`` is a scalar or one value per weight.
 
     ``w = sign(w) * max(|w| - threshold, 0)``.
 
@@ -34,7 +36,7 @@ def soft_threshold(w: np.ndarray, threshold: float) -> None:
     >>> w
     array([-1.5,  0. ,  0.5])
     """
-    if threshold <= 0:
+    if np.isscalar(threshold) and threshold <= 0:
         return
     shrunk = np.abs(w)
     shrunk -= threshold
@@ -79,8 +81,9 @@ class Penalty(Configurable):
         if self._l2_weight():
             grad += (scale * self._l2_weight()) * w
 
-    def prox(self, w: np.ndarray, step: float) -> None:
-        """Proximal step of ``step`` times the L1 part, in place (exact zeros)."""
+    def prox(self, w: np.ndarray, step) -> None:
+        """Proximal step of ``step`` (a scalar or one value per weight) times the
+        L1 part, in place (exact zeros)."""
         if self._l1_weight():
             soft_threshold(w, step * self._l1_weight())
 

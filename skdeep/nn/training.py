@@ -265,8 +265,11 @@ def fit_stochastic(
     each epoch (see :func:`scheduled_learning_rate`).
 
     After each update, the L1 part of ``penalty`` is applied as a proximal step
-    of size ``lr * alpha / sw_sum`` (exact zeros); with ``clip_grad_norm`` the
-    gradient is first rescaled to that global L2 norm at most.
+    (exact zeros) of size ``step * alpha / sw_sum``, where ``step`` is the
+    optimizer's effective step (``lr / (1 - momentum)`` for SGD, per weight
+    for the adaptive methods; see :meth:`Optimizer.effective_step`), so the
+    fixed points are those of the penalized objective; with ``clip_grad_norm``
+    the gradient is first rescaled to that global L2 norm at most.
 
     ``validation()`` returns ``(val_loss, val_score)`` of the current model on
     held-out data; it is called after every epoch. With ``early_stopping`` the
@@ -309,6 +312,10 @@ def fit_stochastic(
     prox = penalty is not None and alpha > 0 and not penalty.smooth
     kernels = params[: network.n_penalized]
     state.n_iter = 0
+    # a diverging fit overflows; it is stopped and reported below, so NumPy's
+    # own overflow warnings would only repeat it
+    errstate = np.errstate(over="ignore", invalid="ignore")
+    errstate.__enter__()
     try:
         for _ in range(max_iter):
             start_time = time.perf_counter()
@@ -344,7 +351,8 @@ def fit_stochastic(
                 if prox:
                     sw_sum = stop - start if sw_batch is None else sw_batch.sum()
                     if sw_sum > 0:
-                        penalty.prox(kernels, lr * alpha / float(sw_sum))
+                        step = optimizer.effective_step(opt_state, lr, kernels.size)
+                        penalty.prox(kernels, step * (alpha / float(sw_sum)))
                 accumulated += value * (stop - start)
 
             state.n_iter += 1
@@ -445,6 +453,7 @@ def fit_stochastic(
     except KeyboardInterrupt:
         warnings.warn("Training interrupted by user.", stacklevel=3)
     finally:
+        errstate.__exit__(None, None, None)
         network.release()
 
     if early_stopping and state.best_params is not None:
