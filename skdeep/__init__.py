@@ -7,18 +7,26 @@ Examples
 MLPRegressor(hidden_layer_sizes=(64, 32))
 """
 
-from . import optimizers, penalties
+from . import datasets, losses, optimizers, penalties, preprocessing
 from .compare import compare, count_parameters
 from .mlp import MLPClassifier, MLPRegressor
+from .preprocessing import SequenceScaler
+from .rnn import SimpleRNN, SimpleRNNClassifier
 
 __version__ = "0.1.0"
 
 __all__ = [
     "MLPClassifier",
     "MLPRegressor",
+    "SimpleRNN",
+    "SimpleRNNClassifier",
+    "SequenceScaler",
     "compare",
     "count_parameters",
+    "datasets",
+    "losses",
     "optimizers",
     "penalties",
+    "preprocessing",
     "__version__",
 ]

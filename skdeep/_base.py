@@ -18,6 +18,7 @@ from sklearn.utils.validation import (
     check_is_fitted,
     validate_data,
 )
+from threadpoolctl import threadpool_limits
 
 from ._callbacks import CallbackSupportMixin, FitCallbacks
 from .nn import activations as _activations
@@ -44,6 +45,20 @@ STOCHASTIC_SOLVERS = ("sgd", "adam", "adagrad", "rmsprop", "adamw")
 FULL_BATCH_SOLVERS = ("lbfgs", "newton-cg")
 #: elements per prediction chunk (rows x widest layer): bounds predict memory
 PREDICT_CHUNK_ELEMENTS = 1 << 21
+#: networks whose largest weight matrix is smaller train with one BLAS thread:
+#: their matrix products are too small to gain from a second thread, and lose
+#: badly (10x and more) when another process holds a core
+SINGLE_THREAD_MAX_WEIGHTS = 128 * 128
+
+
+def _blas_limits(network):
+    """threadpoolctl limits for training ``network`` (None: leave them alone)."""
+    largest = max(
+        (int(np.prod(shape)) for layer in network.layers
+         for shape in layer.param_shapes.values()),
+        default=0,
+    )  # fmt: skip
+    return 1 if largest < SINGLE_THREAD_MAX_WEIGHTS else None
 
 
 @dataclass
@@ -367,16 +382,20 @@ class BaseMultilayerPerceptron(CallbackSupportMixin, BaseEstimator, metaclass=AB
             max_subtasks=self.max_iter if per_epoch else 0,
         )
 
-        if self._is_stochastic():
-            hooks = {}
-            if per_epoch and callbacks.context is not None:
-                hooks = dict(
-                    on_epoch_begin=callbacks.on_epoch_begin,
-                    on_epoch_end=callbacks.on_epoch_end,
+        limits = _blas_limits(network)
+        with threadpool_limits(limits=limits, user_api="blas"):
+            if self._is_stochastic():
+                hooks = {}
+                if per_epoch and callbacks.context is not None:
+                    hooks = dict(
+                        on_epoch_begin=callbacks.on_epoch_begin,
+                        on_epoch_end=callbacks.on_epoch_end,
+                    )
+                self._train_stochastic(
+                    network, loss, data, state, rng, incremental, hooks
                 )
-            self._train_stochastic(network, loss, data, state, rng, incremental, hooks)
-        else:
-            self._train_full_batch(network, loss, data, state)
+            else:
+                self._train_full_batch(network, loss, data, state)
 
         self._state = state
         self.n_layers_ = len(self._hidden_layer_sizes()) + 2

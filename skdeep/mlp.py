@@ -134,7 +134,9 @@ default='constant'
     clip_grad_norm : float or None, default=None
         If set, each mini-batch gradient is rescaled to this global L2 norm at
         most before the update (stochastic solvers).
+"""
 
+_LAYER_PARAMETERS = """
     dropout : float or sequence of float, default=0.0
         Inverted-dropout rate after each hidden layer (one value for all, or
         one per hidden layer), in [0, 1). Active in training only.
@@ -210,7 +212,7 @@ _SHARED_ATTRIBUTES = """
 
 def _fill_doc(cls):
     for key, block in (
-        ("parameters", _SHARED_PARAMETERS),
+        ("parameters", _SHARED_PARAMETERS + _LAYER_PARAMETERS),
         ("attributes", _SHARED_ATTRIBUTES),
     ):
         cls.__doc__ = cls.__doc__.replace(f"    %({key})s", block.strip("\n"))

@@ -303,9 +303,9 @@ def fit_stochastic(
     sample_idx = np.arange(n_samples)
     x_buffer = y_buffer = None
     if shuffle and not sp.issparse(X):
-        x_buffer = np.empty((batch_size, X.shape[1]), dtype=X.dtype)
+        x_buffer = np.empty((batch_size, *X.shape[1:]), dtype=X.dtype)
     if shuffle:
-        y_buffer = np.empty((batch_size, Y.shape[1]), dtype=Y.dtype)
+        y_buffer = np.empty((batch_size, *Y.shape[1:]), dtype=Y.dtype)
     last_finite = params.copy()
     grad_sum = np.empty_like(grads)
     layer_slices = _dense_gradient_slices(network)

@@ -1,0 +1,532 @@
+"""Recurrent networks for sequences: ``SimpleRNN`` and ``SimpleRNNClassifier``."""
+
+from __future__ import annotations
+
+from numbers import Integral
+
+import numpy as np
+import scipy.sparse as sp
+from sklearn.utils._param_validation import Interval
+from sklearn.utils.validation import check_is_fitted, validate_data
+
+from .mlp import _SHARED_ATTRIBUTES, _SHARED_PARAMETERS, MLPClassifier, MLPRegressor
+from .nn.layers import Dense
+from .nn.recurrent import RNN
+
+__all__ = ["SimpleRNN", "SimpleRNNClassifier"]
+
+_NOT_RECURRENT = ("dropout", "normalization", "weight_init")
+
+_RNN_PARAMETERS = """
+    hidden_layer_sizes : array-like of shape (n_recurrent_layers,), default=(32,)
+        Units of each stacked recurrent layer; every layer but the last passes
+        its whole sequence of states to the next. A dense output layer follows.
+
+    activation : str, default='tanh'
+        Activation of the recurrent cells, ``h_t = act(x_t @ kernel +
+        h_{t-1} @ recurrent_kernel + bias)``: 'tanh' (Keras' default), 'relu'
+        or any of the MLP's activations.
+
+    return_sequences : bool, default=False
+        Many-to-many: predict at every time step (``y`` of shape ``(n, T)`` or
+        ``(n, T, n_outputs)``) instead of once per sequence.
+
+    n_features_per_step : int or None, default=None
+        How to read 2-D input ``(n_samples, n_columns)``: ``n_columns /
+        n_features_per_step`` time steps of ``n_features_per_step`` features
+        each (consecutive columns belong to the same step). None reads 2-D
+        input as univariate sequences. 3-D input ``(n_samples, n_timesteps,
+        n_features)`` is used as is.
+"""
+
+_RNN_ATTRIBUTES = """
+    recurrent_coefs_ : list of tuple of ndarray
+        ``(kernel (n_in, units), recurrent_kernel (units, units), bias
+        (units,))`` of each recurrent layer: views into the parameter vector,
+        which may be overwritten in place to load weights.
+
+    n_timesteps_in_ : int
+        Sequence length seen during fit; predictions need the same length.
+
+    n_features_per_step_ : int
+        Features per time step seen during fit.
+"""
+
+
+def _rnn_parameters() -> str:
+    """The shared parameter docs with the recurrent head instead of the MLP's."""
+    shared = _SHARED_PARAMETERS
+    tail = shared[shared.index("    solver :") :]
+    return _RNN_PARAMETERS + "\n" + tail
+
+
+def _fill_rnn_doc(cls):
+    cls.__doc__ = cls.__doc__.replace(
+        "    %(parameters)s", _rnn_parameters().strip("\n")
+    )
+    cls.__doc__ = cls.__doc__.replace(
+        "    %(attributes)s", (_SHARED_ATTRIBUTES + _RNN_ATTRIBUTES).strip("\n")
+    )
+    return cls
+
+
+def _recurrent_constraints(base: dict) -> dict:
+    constraints = {k: v for k, v in base.items() if k not in _NOT_RECURRENT}
+    constraints["return_sequences"] = ["boolean"]
+    constraints["n_features_per_step"] = [
+        Interval(Integral, 1, None, closed="left"),
+        None,
+    ]
+    return constraints
+
+
+class _RecurrentMixin:
+    """What a recurrent estimator changes in the MLP machinery: its input
+    (sequences), its network (stacked RNN layers) and its fitted attributes."""
+
+    def _returns_sequences(self) -> bool:
+        return bool(getattr(self, "return_sequences", False))
+
+    # ------------------------------------------------------------- network
+    def _validate_architecture(self):
+        if not self._hidden_layer_sizes():
+            raise ValueError(
+                f"{type(self).__name__} needs at least one recurrent layer: "
+                "hidden_layer_sizes must not be empty."
+            )
+
+    def _build_network(self, n_features, n_outputs, rng, dtype):
+        from .nn.network import Sequential
+
+        hidden = self._hidden_layer_sizes()
+        layers = [
+            RNN(
+                units,
+                self.activation,
+                return_sequences=i < len(hidden) - 1 or self._returns_sequences(),
+            )
+            for i, units in enumerate(hidden)
+        ]
+        layers.append(Dense(n_outputs, init_activation=self.activation))
+        return Sequential(layers).build(n_features, rng, dtype)
+
+    @property
+    def recurrent_coefs_(self) -> list[tuple[np.ndarray, np.ndarray, np.ndarray]]:
+        """``(kernel, recurrent_kernel, bias)`` views of each recurrent layer."""
+        self._dense_layers()  # raises AttributeError when not fitted
+        return [
+            (layer.kernel, layer.recurrent_kernel, layer.bias)
+            for layer in self._network.layers
+            if isinstance(layer, RNN)
+        ]
+
+    # --------------------------------------------------------------- input
+    def _as_sequences(self, X, *, fitting: bool):
+        """Return ``(X_2d, n_timesteps, n_features)`` for ``validate_data``.
+
+        3-D input is flattened to ``(n, T * F)``; 2-D input is read with
+        ``n_features_per_step``. Anything else is left for ``validate_data``
+        to reject with its own message.
+        """
+        if sp.issparse(X):
+            raise TypeError(
+                f"{type(self).__name__} does not accept sparse input; pass a dense "
+                "array of shape (n_samples, n_timesteps, n_features)."
+            )
+        if not hasattr(X, "iloc"):
+            arr = np.asarray(X)
+            if arr.ndim == 3:
+                n, n_steps, n_features = arr.shape
+                if not fitting:
+                    self._check_step_shape(n_steps, n_features)
+                return arr.reshape(n, n_steps * n_features), n_steps, n_features
+            if arr.ndim != 2:
+                return X, None, None
+            n_columns = arr.shape[1]
+        else:
+            n_columns = X.shape[1]
+        n_features = self.n_features_per_step or 1
+        if fitting and n_columns % n_features:
+            raise ValueError(
+                f"X has {n_columns} columns, which is not a multiple of "
+                f"n_features_per_step={n_features}."
+            )
+        if not fitting and n_features != self.n_features_per_step_:
+            self._check_step_shape(None, n_features)
+        return X, n_columns // n_features, n_features
+
+    def _check_step_shape(self, n_steps, n_features):
+        name = type(self).__name__
+        if n_features != self.n_features_per_step_:
+            raise ValueError(
+                f"X has {n_features} features per time step, but {name} is "
+                f"expecting {self.n_features_per_step_}."
+            )
+        if n_steps is not None and n_steps != self.n_timesteps_in_:
+            raise ValueError(
+                f"X has sequences of {n_steps} time steps, but {name} was fitted on "
+                f"{self.n_timesteps_in_}; pad, crop or window them to that length."
+            )
+
+    def _sequence_targets(self, y, n_steps):
+        """Flatten many-to-many targets to 2-D for validation."""
+        y = np.asarray(y)
+        if y.ndim not in (2, 3) or y.shape[1] != n_steps:
+            raise ValueError(
+                "With return_sequences=True, y must have shape (n_samples, "
+                f"n_timesteps) or (n_samples, n_timesteps, n_outputs) with "
+                f"n_timesteps={n_steps}; got {y.shape}."
+            )
+        n_outputs = 1 if y.ndim == 2 else y.shape[2]
+        return y.reshape(len(y), -1), n_outputs
+
+    def _validate_training_data(self, X, y, *, reset, dtype=(np.float64, np.float32)):
+        X, n_steps, n_features = self._as_sequences(X, fitting=reset)
+        n_outputs = None
+        if self._returns_sequences():
+            y, n_outputs = self._sequence_targets(y, n_steps)
+        X, y = validate_data(
+            self,
+            X,
+            y,
+            accept_sparse=False,
+            multi_output=True,
+            dtype=dtype,
+            y_numeric=True,
+            reset=reset,
+        )
+        if reset:
+            self.n_timesteps_in_, self.n_features_per_step_ = n_steps, n_features
+        X = X.reshape(len(X), self.n_timesteps_in_, self.n_features_per_step_)
+        if n_outputs is not None:
+            y = y.reshape(len(y), self.n_timesteps_in_, n_outputs)
+        return X, y
+
+    def _validate_predict_input(self, X):
+        check_is_fitted(self)
+        X, _, _ = self._as_sequences(X, fitting=False)
+        X = validate_data(
+            self, X, accept_sparse=False, dtype=self._network.dtype, reset=False
+        )
+        return X.reshape(len(X), self.n_timesteps_in_, self.n_features_per_step_)
+
+    def __sklearn_tags__(self):
+        tags = super().__sklearn_tags__()
+        tags.input_tags.sparse = False
+        tags.input_tags.three_d_array = True
+        return tags
+
+
+@_fill_rnn_doc
+class SimpleRNN(_RecurrentMixin, MLPRegressor):
+    """Elman recurrent network for sequence regression.
+
+    Reads sequences ``(n_samples, n_timesteps, n_features)`` (or 2-D arrays of
+    univariate sequences) through stacked recurrent layers trained by
+    back-propagation through time, followed by a dense output layer:
+    many-to-one by default, many-to-many with ``return_sequences=True``. It
+    shares the MLP's loss, solvers, penalties, schedules, early stopping,
+    validation data, ``warm_start``, ``partial_fit`` and ``history_``.
+
+    Parameters
+    ----------
+    loss : str or Loss, default='squared_error'
+        As for :class:`MLPRegressor`; with ``return_sequences=True`` it is
+        averaged over time steps.
+
+    %(parameters)s
+
+    Attributes
+    ----------
+    %(attributes)s
+
+    See Also
+    --------
+    SimpleRNNClassifier : Recurrent network for sequence classification.
+    skdeep.preprocessing.SequenceScaler : Standardize sequences (3-D in, 3-D out).
+    skdeep.datasets.make_windows : Cut a series into ``(X, y)`` windows.
+
+    Notes
+    -----
+    Every sequence must have the length seen during fit (``n_timesteps_in_``);
+    a 2-D array has one column per time step (times ``n_features_per_step``),
+    as scikit-learn's feature-count checks expect.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from skdeep import SimpleRNN
+    >>> from skdeep.datasets import make_windows
+    >>> series = np.sin(np.arange(400) * 0.1)
+    >>> X, y = make_windows(series, lookback=20)
+    >>> X.shape, y.shape
+    ((380, 20, 1), (380,))
+    >>> rnn = SimpleRNN(hidden_layer_sizes=(16,), learning_rate_init=0.01,
+    ...                 max_iter=50, random_state=0).fit(X, y)
+    >>> rnn.score(X, y) > 0.95
+    True
+    """
+
+    _parameter_constraints: dict = _recurrent_constraints(
+        MLPRegressor._parameter_constraints
+    )
+
+    def __init__(
+        self,
+        loss="squared_error",
+        hidden_layer_sizes=(32,),
+        activation="tanh",
+        *,
+        return_sequences=False,
+        n_features_per_step=None,
+        solver="adam",
+        alpha=0.0001,
+        batch_size="auto",
+        learning_rate="constant",
+        learning_rate_init=0.001,
+        power_t=0.5,
+        max_iter=200,
+        shuffle=True,
+        random_state=None,
+        tol=1e-4,
+        verbose=False,
+        warm_start=False,
+        momentum=0.9,
+        nesterovs_momentum=True,
+        early_stopping=False,
+        validation_fraction=0.1,
+        beta_1=0.9,
+        beta_2=0.999,
+        epsilon=1e-8,
+        n_iter_no_change=10,
+        max_fun=15000,
+        penalty="l2",
+        l1_ratio=0.15,
+        clip_grad_norm=None,
+    ):
+        self.loss = loss
+        self.hidden_layer_sizes = hidden_layer_sizes
+        self.activation = activation
+        self.return_sequences = return_sequences
+        self.n_features_per_step = n_features_per_step
+        self.solver = solver
+        self.alpha = alpha
+        self.batch_size = batch_size
+        self.learning_rate = learning_rate
+        self.learning_rate_init = learning_rate_init
+        self.power_t = power_t
+        self.max_iter = max_iter
+        self.shuffle = shuffle
+        self.random_state = random_state
+        self.tol = tol
+        self.verbose = verbose
+        self.warm_start = warm_start
+        self.momentum = momentum
+        self.nesterovs_momentum = nesterovs_momentum
+        self.early_stopping = early_stopping
+        self.validation_fraction = validation_fraction
+        self.beta_1 = beta_1
+        self.beta_2 = beta_2
+        self.epsilon = epsilon
+        self.n_iter_no_change = n_iter_no_change
+        self.max_fun = max_fun
+        self.penalty = penalty
+        self.l1_ratio = l1_ratio
+        self.clip_grad_norm = clip_grad_norm
+
+    def _validate_targets(self, y, dtype, *, first_pass, incremental):
+        if y.ndim == 3:
+            loss = self._make_loss(None)
+            loss.validate()
+            return np.asarray(y, dtype=dtype), {}
+        return super()._validate_targets(
+            y, dtype, first_pass=first_pass, incremental=incremental
+        )
+
+    def _encode_validation_targets(self, y_val, dtype, commit):
+        Y_val, _ = self._validate_targets(
+            y_val, dtype, first_pass=False, incremental=False
+        )
+        return self._flat_targets(Y_val), Y_val
+
+    @staticmethod
+    def _flat_targets(Y):
+        Y = Y.reshape(len(Y), -1)
+        return Y.ravel() if Y.shape[1] == 1 else Y
+
+    def _score_output(self, output, y, sample_weight):
+        return super()._score_output(output.reshape(len(output), -1), y, sample_weight)
+
+    def _predict(self, X):
+        y_pred = self._forward(X)
+        if y_pred.shape[-1] == 1:
+            return y_pred[..., 0]
+        return y_pred
+
+    def _split_validation(self, X, y, Y, sw, rng):
+        split = super()._split_validation(X, y, Y, sw, rng)
+        X_train, Y_train, sw_train, X_val, _, Y_val, sw_val = split
+        return (
+            X_train,
+            Y_train,
+            sw_train,
+            X_val,
+            self._flat_targets(Y_val),
+            Y_val,
+            sw_val,
+        )
+
+    def score(self, X, y, sample_weight=None):
+        """R^2 of the predictions (over every time step with ``return_sequences``).
+
+        Parameters
+        ----------
+        X : array-like of shape (n_samples, n_timesteps, n_features)
+            Sequences.
+        y : array-like
+            True targets.
+        sample_weight : array-like of shape (n_samples,), default=None
+            Sample weights.
+
+        Returns
+        -------
+        float
+        """
+        from sklearn.metrics import r2_score
+
+        y_pred = self.predict(X)
+        y = np.asarray(y)
+        return float(
+            r2_score(
+                y.reshape(len(y), -1),
+                y_pred.reshape(len(y_pred), -1),
+                sample_weight=sample_weight,
+            )
+        )
+
+
+@_fill_rnn_doc
+class SimpleRNNClassifier(_RecurrentMixin, MLPClassifier):
+    """Elman recurrent network for sequence classification.
+
+    Reads sequences ``(n_samples, n_timesteps, n_features)`` (or 2-D arrays of
+    univariate sequences) through stacked recurrent layers trained by
+    back-propagation through time; the last state feeds a dense output layer
+    with a logistic (binary, multilabel) or softmax (multiclass) link. It
+    shares the MLP's solvers, penalties, schedules, early stopping, validation
+    data, class weights, ``warm_start``, ``partial_fit`` and ``history_``.
+
+    Parameters
+    ----------
+    %(parameters)s
+
+    class_weight : dict, 'balanced' or None, default=None
+        As for :class:`MLPClassifier`.
+
+    Attributes
+    ----------
+    classes_ : ndarray of shape (n_classes,)
+        Class labels.
+
+    %(attributes)s
+
+    See Also
+    --------
+    SimpleRNN : Recurrent network for sequence regression.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from skdeep import SimpleRNNClassifier
+    >>> rng = np.random.RandomState(0)
+    >>> X = rng.normal(size=(300, 10, 2))
+    >>> y = (X[:, :, 0].sum(axis=1) > 0).astype(int)  # sign of a running sum
+    >>> clf = SimpleRNNClassifier(hidden_layer_sizes=(16,), learning_rate_init=0.01,
+    ...                           max_iter=100, random_state=0).fit(X, y)
+    >>> clf.predict_proba(X[:1]).shape
+    (1, 2)
+    >>> clf.score(X, y) > 0.9
+    True
+    """
+
+    _parameter_constraints: dict = {
+        k: v
+        for k, v in _recurrent_constraints(MLPClassifier._parameter_constraints).items()
+        if k != "return_sequences"
+    }
+
+    def __init__(
+        self,
+        hidden_layer_sizes=(32,),
+        activation="tanh",
+        *,
+        n_features_per_step=None,
+        solver="adam",
+        alpha=0.0001,
+        batch_size="auto",
+        learning_rate="constant",
+        learning_rate_init=0.001,
+        power_t=0.5,
+        max_iter=200,
+        shuffle=True,
+        random_state=None,
+        tol=1e-4,
+        verbose=False,
+        warm_start=False,
+        momentum=0.9,
+        nesterovs_momentum=True,
+        early_stopping=False,
+        validation_fraction=0.1,
+        beta_1=0.9,
+        beta_2=0.999,
+        epsilon=1e-8,
+        n_iter_no_change=10,
+        max_fun=15000,
+        penalty="l2",
+        l1_ratio=0.15,
+        clip_grad_norm=None,
+        class_weight=None,
+    ):
+        self.hidden_layer_sizes = hidden_layer_sizes
+        self.activation = activation
+        self.n_features_per_step = n_features_per_step
+        self.solver = solver
+        self.alpha = alpha
+        self.batch_size = batch_size
+        self.learning_rate = learning_rate
+        self.learning_rate_init = learning_rate_init
+        self.power_t = power_t
+        self.max_iter = max_iter
+        self.shuffle = shuffle
+        self.random_state = random_state
+        self.tol = tol
+        self.verbose = verbose
+        self.warm_start = warm_start
+        self.momentum = momentum
+        self.nesterovs_momentum = nesterovs_momentum
+        self.early_stopping = early_stopping
+        self.validation_fraction = validation_fraction
+        self.beta_1 = beta_1
+        self.beta_2 = beta_2
+        self.epsilon = epsilon
+        self.n_iter_no_change = n_iter_no_change
+        self.max_fun = max_fun
+        self.penalty = penalty
+        self.l1_ratio = l1_ratio
+        self.clip_grad_norm = clip_grad_norm
+        self.class_weight = class_weight
+
+    def _validate_training_data(self, X, y, *, reset, dtype=(np.float64, np.float32)):
+        X, n_steps, n_features = self._as_sequences(X, fitting=reset)
+        X, y = validate_data(
+            self,
+            X,
+            y,
+            accept_sparse=False,
+            multi_output=True,
+            dtype=dtype,
+            reset=reset,
+        )
+        if reset:
+            self.n_timesteps_in_, self.n_features_per_step_ = n_steps, n_features
+        return X.reshape(len(X), self.n_timesteps_in_, self.n_features_per_step_), y
