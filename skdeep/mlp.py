@@ -202,8 +202,9 @@ _SHARED_ATTRIBUTES = """
     history_ : dict of list
         Per-epoch training record, continued across ``partial_fit`` and
         ``warm_start``: ``loss``, ``learning_rate``, ``time`` (seconds),
-        ``grad_norm`` (for each layer of ``coefs_``, the L2 norm of its kernel
-        and bias gradient averaged over the epoch's mini-batches), and with
+        ``grad_norm`` (for each layer with a kernel, input to output: the L2
+        norm of its weight and bias gradient averaged over the epoch's
+        mini-batches; for an MLP these are the layers of ``coefs_``), and with
         validation data ``val_loss`` (the loss without the penalty) and
         ``val_score``. The full-batch solvers record ``loss`` and ``time`` per
         iteration.

@@ -79,6 +79,11 @@ class SequenceScaler(OneToOneFeatureMixin, TransformerMixin, BaseEstimator):
             arr = arr.reshape(len(arr), -1)
         else:
             n_features = self.n_features_per_step or 1
+        if not reset and n_features != self.n_features_per_step_:
+            raise ValueError(
+                f"X has {n_features} features per time step, but SequenceScaler "
+                f"is expecting {self.n_features_per_step_}."
+            )
         X2 = validate_data(
             self, arr, dtype=(np.float64, np.float32), reset=reset, copy=False
         )
@@ -89,11 +94,6 @@ class SequenceScaler(OneToOneFeatureMixin, TransformerMixin, BaseEstimator):
             )
         if reset:
             self.n_features_per_step_ = n_features
-        elif n_features != self.n_features_per_step_:
-            raise ValueError(
-                f"X has {n_features} features per time step, but SequenceScaler "
-                f"is expecting {self.n_features_per_step_}."
-            )
         return X2, X2.reshape(len(X2), -1, n_features), is_3d
 
     def fit(self, X, y=None):
