@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import copy
 import warnings
 from abc import ABCMeta, abstractmethod
 from dataclasses import dataclass
@@ -275,7 +276,20 @@ class BaseMultilayerPerceptron(CallbackSupportMixin, BaseEstimator, metaclass=AB
             self.__dict__.clear()
             self.__dict__.update(saved)
             raise
-        return self._run_solver(data, incremental=incremental)
+        # training updates the network and its state in place: keep copies so
+        # that a call failing half-way leaves the model as it was
+        backup = None
+        if not data.first_pass:
+            backup = copy.deepcopy((self._network, self._state))
+        try:
+            return self._run_solver(data, incremental=incremental)
+        except BaseException:
+            self.__dict__.clear()
+            self.__dict__.update(saved)
+            if backup is not None:
+                self._network, self._state = backup
+                self._publish_state()
+            raise
 
     def _validate_fit_parameters(self, incremental):
         if incremental and self.early_stopping:
@@ -401,6 +415,13 @@ class BaseMultilayerPerceptron(CallbackSupportMixin, BaseEstimator, metaclass=AB
         self.n_layers_ = len(self._hidden_layer_sizes()) + 2
         self.n_outputs_ = data.Y.shape[-1]
         self.out_activation_ = loss.link_name
+        self._publish_state()
+        callbacks.end()
+        return self
+
+    def _publish_state(self) -> None:
+        """Expose the training state as scikit-learn's fitted attributes."""
+        state = self._state
         self.n_iter_ = state.n_iter
         self.t_ = state.t
         self.loss_ = state.loss
@@ -409,8 +430,6 @@ class BaseMultilayerPerceptron(CallbackSupportMixin, BaseEstimator, metaclass=AB
         self.validation_scores_ = state.validation_scores
         self.best_validation_score_ = state.best_validation_score
         self.history_ = state.history
-        callbacks.end()
-        return self
 
     def _train_full_batch(self, network, loss, data, state):
         options = dict(

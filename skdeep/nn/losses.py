@@ -246,6 +246,8 @@ class Poisson(Loss):
     link_name = "exp"
 
     def link(self, raw):
+        # the largest finite exponent of the dtype: predictions never overflow
+        np.minimum(raw, np.log(np.finfo(raw.dtype).max), out=raw)
         return np.exp(raw, out=raw)
 
     def _pointwise(self, y, raw, out):
