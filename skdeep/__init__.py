@@ -8,6 +8,7 @@ MLPRegressor(hidden_layer_sizes=(64, 32))
 """
 
 from . import datasets, losses, optimizers, penalties, preprocessing
+from .baselines import PolynomialRegression, make_baselines
 from .compare import compare, count_parameters
 from .mlp import MLPClassifier, MLPRegressor
 from .preprocessing import SequenceScaler
@@ -21,6 +22,8 @@ __all__ = [
     "SimpleRNN",
     "SimpleRNNClassifier",
     "SequenceScaler",
+    "PolynomialRegression",
+    "make_baselines",
     "compare",
     "count_parameters",
     "datasets",

@@ -4,6 +4,7 @@ import subprocess
 import sys
 
 import numpy as np
+import pandas as pd
 import pytest
 from sklearn.datasets import make_regression
 from sklearn.dummy import DummyRegressor
@@ -52,19 +53,78 @@ def test_compare_needs_estimators():
         compare({}, np.zeros((4, 1)), np.zeros(4))
 
 
-def test_cli_compare_runs(capsys):
-    assert main(["compare", "--dataset", "linnerud", "--cv", "3"]) == 0
-    out = capsys.readouterr().out
-    for name in ("Ridge", "sklearn MLPRegressor", "skdeep MLPRegressor"):
-        assert name in out
-    assert "mean_score" in out
-
-
-def test_cli_bad_arguments_exit_2():
-    result = subprocess.run(
-        [sys.executable, "-m", "skdeep", "compare", "--cv", "1"],
+def run_cli(*args):
+    return subprocess.run(
+        [sys.executable, "-m", "skdeep", "compare", *args],
         capture_output=True,
         text=True,
     )
+
+
+def test_cli_compare_runs(capsys, tmp_path):
+    out_csv, out_png = tmp_path / "table.csv", tmp_path / "scores.png"
+    argv = ["compare", "--n-samples", "120", "--cv", "3", "--output", str(out_csv)]
+    assert main([*argv, "--plot", str(out_png)]) == 0
+    out = capsys.readouterr().out
+    for name in ("Linear", "Polynomial (2)", "MLP (64, 32) adam", "MLP (64, 32) lbfgs"):
+        assert f"  {name}: score = " in out  # one progress line per estimator
+    assert "mean_score" in out
+    table = pd.read_csv(out_csv, index_col=0)
+    assert table["mean_score"].is_monotonic_decreasing
+    assert out_png.stat().st_size > 1000
+
+
+@pytest.mark.parametrize("dataset", ["diabetes", "friedman", "linnerud"])
+def test_cli_bundled_datasets(dataset, capsys):
+    assert (
+        main(["compare", "--dataset", dataset, "--cv", "2", "--n-samples", "80"]) == 0
+    )
+    assert "Comparing on " + dataset in capsys.readouterr().out
+
+
+def test_cli_csv_input(tmp_path, capsys):
+    frame = pd.DataFrame(
+        np.random.RandomState(0).normal(size=(40, 4)), columns=list("abcd")
+    )
+    path = tmp_path / "plant.csv"
+    frame.to_csv(path, index=False)
+    assert (
+        main(["compare", "--data", str(path), "--target", "c", "d", "--cv", "2"]) == 0
+    )
+    assert "3 features" not in capsys.readouterr().out  # 2 inputs, 2 targets
+
+
+@pytest.mark.parametrize(
+    "make, args, message",
+    [
+        (None, ["--data", "missing.csv", "--target", "y"], "no such file"),
+        ("ok", ["--target", "nope"], "no column 'nope'"),
+        ("text", ["--target", "y"], "non-numeric columns"),
+        ("short", ["--target", "y"], "too few"),
+        ("nan", ["--target", "y"], "missing values"),
+        ("ok", [], "--data needs --target"),
+    ],
+)
+def test_cli_bad_input_exits_2_with_one_line(tmp_path, make, args, message):
+    path = tmp_path / "data.csv"
+    frame = pd.DataFrame({"x": np.arange(30.0), "y": np.arange(30.0) * 2})
+    if make == "text":
+        frame["x"] = "a"
+    elif make == "short":
+        frame = frame.head(5)
+    elif make == "nan":
+        frame.loc[3, "x"] = np.nan
+    if make is not None:
+        frame.to_csv(path, index=False)
+        args = ["--data", str(path), *args]
+    result = run_cli(*args)
+    assert result.returncode == 2
+    assert "Traceback" not in result.stderr
+    lines = result.stderr.strip().splitlines()
+    assert len(lines) == 1 and message in lines[0], result.stderr
+
+
+def test_cli_bad_arguments_exit_2():
+    result = run_cli("--cv", "1")
     assert result.returncode == 2
     assert "Traceback" not in result.stderr and "--cv" in result.stderr
