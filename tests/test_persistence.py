@@ -89,10 +89,11 @@ def test_round_trip_keeps_everything(name, how, tmp_path):
         save(est, path)
         restored = load(path)
     np.testing.assert_array_equal(restored.predict(X), est.predict(X))
-    # training continues exactly as it would have without the round trip
+    # training continues as it would have without the round trip (to rounding:
+    # a fresh array's memory alignment can change NumPy's summation order)
     continue_training(est, X, y)
     continue_training(restored, X, y)
-    np.testing.assert_array_equal(restored.predict(X), est.predict(X))
+    np.testing.assert_allclose(restored.predict(X), est.predict(X), rtol=1e-12)
 
 
 def test_unpickled_views_and_nothing_redundant():

@@ -127,14 +127,12 @@ class RNN(Layer):
     def initialize(self, rng):
         act = self.cell.activation.name
         kernel, _ = _initializers.get(self.initializer)(self.n_in, self.units, rng, act)
-        if self.initializer == "glorot_uniform":  # Keras' biases start at zero
-            _ = None
         recurrent, _ = _initializers.get(self.recurrent_initializer)(
             self.units, self.units, rng, act
         )
         self.params["kernel"][...] = kernel
         self.params["recurrent_kernel"][...] = recurrent
-        self.params["bias"][...] = 0.0
+        self.params["bias"][...] = 0.0  # Keras' biases start at zero
 
     def forward(self, x, training=False):
         n, n_steps, _ = x.shape
