@@ -145,8 +145,9 @@ _LAYER_PARAMETERS = """
         Normalization in each hidden block, placed between the affine map and
         the activation: ``Dense -> normalization -> activation -> dropout``.
         'batch' uses batch statistics in training and moving averages
-        (momentum 0.99) at prediction, so a prediction never depends on the
-        rest of the batch; 'layer' normalizes each sample over its units.
+        (momentum 0.99) at prediction, so a prediction does not depend on the
+        rest of the batch (up to floating-point rounding); 'layer' normalizes
+        each sample over its units.
         The learned gains and offsets are never penalized.
 
     weight_init : str, default='glorot_uniform'
@@ -203,8 +204,10 @@ _SHARED_ATTRIBUTES = """
         Per-epoch training record, continued across ``partial_fit`` and
         ``warm_start``: ``loss``, ``learning_rate``, ``time`` (seconds),
         ``grad_norm`` (for each layer with a kernel, input to output: the L2
-        norm of its weight and bias gradient averaged over the epoch's
-        mini-batches; for an MLP these are the layers of ``coefs_``), and with
+        norm of the epoch's mean gradient of its weights and bias, i.e. the
+        objective's gradient, penalty included, averaged over the mini-batches
+        before any clipping; for an MLP these are the layers of ``coefs_``),
+        and with
         validation data ``val_loss`` (the loss without the penalty) and
         ``val_score``. The full-batch solvers record ``loss`` and ``time`` per
         iteration.

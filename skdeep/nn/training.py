@@ -285,7 +285,8 @@ def fit_stochastic(
     and ``val_score`` (with ``validation``), ``learning_rate`` (the rate used
     in the epoch), ``time`` (seconds) and ``grad_norm``: an array with, for
     each layer with a kernel, the L2 norm of its kernel-and-bias gradient
-    averaged over the epoch's mini-batches (the norm of the mean gradient).
+    averaged over the epoch's mini-batches (the norm of the mean gradient of
+    the objective, penalty included, before clipping).
 
     Returns
     -------
