@@ -45,9 +45,12 @@ _SHARED_PARAMETERS = """
 
     alpha : float, default=0.0001
         Strength of the penalty on the weights (not the biases), added to the
-        loss as ``alpha * P(W) / n_samples`` (the sum of the sample weights when
-        they are given); with the default L2 penalty, scikit-learn's
-        ``alpha * 0.5 * ||W||^2 / n_samples``.
+        loss as ``alpha * P(W) / n``, scikit-learn's scaling: ``n`` is the
+        number of samples in the mini-batch for the stochastic solvers and in
+        the whole data for 'lbfgs' and 'newton-cg' (the sum of the sample
+        weights when they are given). With the default L2 penalty this is
+        ``alpha * 0.5 * ||W||^2 / n``; small batches therefore penalize more
+        per sample than the whole data does.
 
     batch_size : int or 'auto', default='auto'
         Mini-batch size of the stochastic solvers; 'auto' is

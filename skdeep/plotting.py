@@ -108,7 +108,8 @@ class LossCurveDisplay:
         Parameters
         ----------
         estimator : fitted skdeep estimator
-            An estimator with ``history_`` (or at least ``loss_curve_``).
+            An estimator with ``history_`` (or at least ``loss_curve_``), or a
+            pipeline or ``TransformedTargetRegressor`` ending in one.
         ax : matplotlib Axes, default=None
             Where to draw.
         name : str, default=None
@@ -122,6 +123,9 @@ class LossCurveDisplay:
         -------
         LossCurveDisplay
         """
+        from .compare import _final_estimator
+
+        estimator = _final_estimator(estimator)  # pipelines, target transformers
         history = getattr(estimator, "history_", None)
         if history is None and not hasattr(estimator, "loss_curve_"):
             raise ValueError(

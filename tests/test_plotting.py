@@ -31,6 +31,20 @@ def test_loss_curve_display_from_estimator():
     assert labels == ["net loss", "net val_loss"]
 
 
+def test_loss_curve_display_unwraps_pipelines():
+    from sklearn.compose import TransformedTargetRegressor
+    from sklearn.pipeline import make_pipeline
+    from sklearn.preprocessing import StandardScaler
+
+    X, y = make_regression(n_samples=40, n_features=3, random_state=0)
+    model = TransformedTargetRegressor(
+        make_pipeline(StandardScaler(), MLPRegressor(max_iter=4)),
+        transformer=StandardScaler(),
+    ).fit(X, y)
+    display = LossCurveDisplay.from_estimator(model)
+    assert len(display.line_.get_xdata()) == 4
+
+
 def test_loss_curve_display_without_validation_and_unfitted():
     X, y = make_regression(n_samples=40, n_features=3, random_state=0)
     est = MLPRegressor(max_iter=3).fit(X, y)
