@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import numpy as np
 from sklearn.base import ClassifierMixin, RegressorMixin, _fit_context
-from sklearn.metrics import accuracy_score, r2_score
 from sklearn.preprocessing import LabelBinarizer
 from sklearn.utils._param_validation import StrOptions
 from sklearn.utils.class_weight import compute_sample_weight
@@ -16,6 +15,7 @@ from sklearn.utils.multiclass import (
 )
 from sklearn.utils.validation import check_is_fitted, column_or_1d
 
+from . import _metrics
 from ._base import BaseMultilayerPerceptron
 from ._callbacks import with_callbacks
 from .nn import losses as _losses
@@ -374,8 +374,7 @@ class MLPRegressor(RegressorMixin, BaseMultilayerPerceptron):
     def _score_output(self, output, y, sample_weight):
         if not np.isfinite(output).all():
             return np.nan
-        pred = output.ravel() if output.shape[1] == 1 else output
-        return float(r2_score(y, pred, sample_weight=sample_weight))
+        return _metrics.r2(y, output, sample_weight)
 
     def _predict(self, X):
         y_pred = self._forward(X)
@@ -622,9 +621,14 @@ class MLPClassifier(ClassifierMixin, BaseMultilayerPerceptron):
     def _score_output(self, output, y, sample_weight):
         if not np.isfinite(output).all():
             return np.nan
-        pred = output.ravel() if output.shape[1] == 1 else output
-        labels = self._label_binarizer.inverse_transform(pred)
-        return float(accuracy_score(y, labels, sample_weight=sample_weight))
+        binarizer = self._label_binarizer
+        if binarizer.y_type_ == "multiclass":
+            labels = binarizer.classes_[output.argmax(axis=1)]
+        elif binarizer.y_type_ == "binary":
+            labels = binarizer.classes_[(output[:, 0] > 0.5).astype(int)]
+        else:  # multilabel indicator
+            labels = (output > 0.5).astype(int)
+        return _metrics.accuracy(y, labels, sample_weight)
 
     def _finalize_sample_weight(self, sample_weight, y, incremental):
         if self.class_weight is None:
