@@ -30,8 +30,9 @@ sample of the grid instead of all of it.
 #
 # * ``early_stopping=True, validation_fraction=0.2``: hold out 20% of the
 #   training data (Keras's ``validation_split=0.2``);
-# * ``n_iter_no_change=25``: stop after 25 epochs without an improvement of the
-#   validation score by ``tol`` (Keras's ``patience=25``). skdeep watches the
+# * ``n_iter_no_change=25``: stop once *more than* 25 consecutive epochs bring no
+#   improvement of the validation score by ``tol`` (scikit-learn's rule; Keras's
+#   ``patience=25`` stops after 25). skdeep watches the
 #   validation :math:`R^2` rather than the validation loss, and puts back the
 #   weights of the best epoch;
 # * ``max_iter=500``: at most 500 epochs.

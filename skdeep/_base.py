@@ -578,6 +578,22 @@ class BaseMultilayerPerceptron(CallbackSupportMixin, BaseEstimator, metaclass=AB
         return out
 
     def _validate_predict_input(self, X):
+        network = self.__dict__.get("_network")
+        if (
+            network is not None
+            and type(X) is np.ndarray
+            and X.ndim == 2
+            and X.dtype == network.dtype
+            and X.shape[1] == self.n_features_in_
+            and X.shape[0] > 0
+            and "feature_names_in_" not in self.__dict__
+        ):
+            # a plain float array of the right shape and dtype: the one check
+            # left to make is for NaN and infinity
+            if not np.isfinite(X).all():
+                kind = "NaN" if np.isnan(X).any() else "infinity"
+                raise ValueError(f"Input X contains {kind}.")
+            return X
         check_is_fitted(self)
         return validate_data(
             self,

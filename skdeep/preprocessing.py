@@ -35,9 +35,9 @@ class SequenceScaler(OneToOneFeatureMixin, TransformerMixin, BaseEstimator):
 
     Attributes
     ----------
-    mean_ : ndarray of shape (n_features_per_step_,)
+    mean_ : ndarray of shape (`n_features_per_step_`,)
         Per-feature mean over samples and time.
-    scale_ : ndarray of shape (n_features_per_step_,)
+    scale_ : ndarray of shape (`n_features_per_step_`,)
         Per-feature standard deviation (1 where it is 0).
     n_features_per_step_ : int
         Features per time step.

@@ -37,7 +37,7 @@ def _row_dot(a: np.ndarray, b: np.ndarray) -> np.ndarray:
 class Loss:
     """Base class: a pointwise loss with its canonical inverse link.
 
-    Subclasses implement :meth:`link` and :meth:`_pointwise`.
+    Subclasses implement :meth:`link` and ``_pointwise``.
 
     Attributes
     ----------

@@ -144,7 +144,7 @@ class Sequential:
         return x
 
     def backward(self, delta: np.ndarray) -> np.ndarray:
-        """Back-propagate ``d loss / d raw``; gradients land in :attr:`grads`.
+        """Back-propagate ``d loss / d raw``; gradients land in ``grads``.
 
         ``delta`` may be overwritten.
         """

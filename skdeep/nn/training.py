@@ -71,7 +71,7 @@ class TrainingState:
     history: dict = field(default_factory=dict)
 
     def record(self, **values) -> None:
-        """Append one epoch's values to :attr:`history`."""
+        """Append one epoch's values to ``history``."""
         for key, value in values.items():
             self.history.setdefault(key, []).append(value)
 
@@ -94,7 +94,7 @@ def objective(
     Parameters
     ----------
     network : Sequential
-        A built network with training buffers (see :meth:`Sequential.allocate`).
+        A built network with training buffers (see :meth:`~skdeep.nn.network.Sequential.allocate`).
     loss : Loss
         The loss with its link.
     X : ndarray or sparse matrix of shape (n_samples, n_features)
@@ -267,7 +267,7 @@ def fit_stochastic(
     After each update, the L1 part of ``penalty`` is applied as a proximal step
     (exact zeros) of size ``step * alpha / sw_sum``, where ``step`` is the
     optimizer's effective step (``lr / (1 - momentum)`` for SGD, per weight
-    for the adaptive methods; see :meth:`Optimizer.effective_step`), so the
+    for the adaptive methods; see :meth:`~skdeep.nn.optimizers.Optimizer.effective_step`), so the
     fixed points are those of the penalized objective; with ``clip_grad_norm``
     the gradient is first rescaled to that global L2 norm at most.
 
