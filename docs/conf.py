@@ -6,6 +6,7 @@ Build with ``python -m sphinx -b html . _build/html`` from this folder (or
 """
 
 import os
+import re
 import sys
 
 # Import the package from this checkout even when it is not installed.
@@ -30,13 +31,16 @@ extensions = [
     "sphinx_gallery.gen_gallery",
 ]
 
+templates_path = ["_templates"]
 exclude_patterns = ["_build", "Thumbs.db", ".DS_Store"]
 default_role = "literal"
 
 # -- autodoc / autosummary ----------------------------------------------------
 autosummary_generate = True
+# Module pages list what the module's ``__all__`` lists, as autodoc documents.
+autosummary_ignore_module_all = False
 # The generated module and class pages document their members.
-autodoc_default_options = {"members": True, "inherited-members": False}
+autodoc_default_options = {"members": True}
 autodoc_member_order = "bysource"
 autodoc_typehints = "none"
 
@@ -51,6 +55,38 @@ numpydoc_class_members_toctree = False
 intersphinx_mapping = {}
 
 # -- sphinx-gallery -------------------------------------------------------------
+_HERE = os.path.dirname(os.path.abspath(__file__))
+_EXAMPLES = os.path.join(_HERE, "..", "examples")
+_GALLERY = os.path.join(_HERE, "auto_examples")
+
+
+def _prune_stale_gallery_pages():
+    """Remove generated gallery pages whose example no longer exists.
+
+    sphinx-gallery rebuilds only what changed and never deletes, so a renamed or
+    removed example would leave an orphan page behind (a toctree warning).
+    """
+    if not os.path.isdir(_GALLERY):
+        return
+    current = {
+        name[: -len(".py")] for name in os.listdir(_EXAMPLES) if name.endswith(".py")
+    }
+    for name in os.listdir(_GALLERY):
+        stem = name.split(".", 1)[0]
+        if stem.startswith("plot_") and stem not in current:
+            os.remove(os.path.join(_GALLERY, name))
+    images = os.path.join(_GALLERY, "images")
+    for folder in (images, os.path.join(images, "thumb")):
+        if not os.path.isdir(folder):
+            continue
+        for name in os.listdir(folder):
+            match = re.match(r"sphx_glr_(plot_.+?)(?:_\d{3})?(?:_thumb)?\.\w+$", name)
+            if match and match.group(1) not in current:
+                os.remove(os.path.join(folder, name))
+
+
+_prune_stale_gallery_pages()
+
 sphinx_gallery_conf = {
     "examples_dirs": "../examples",
     "gallery_dirs": "auto_examples",
