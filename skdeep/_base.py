@@ -46,20 +46,21 @@ STOCHASTIC_SOLVERS = ("sgd", "adam", "adagrad", "rmsprop", "adamw")
 FULL_BATCH_SOLVERS = ("lbfgs", "newton-cg")
 #: elements per prediction chunk (rows x widest layer): bounds predict memory
 PREDICT_CHUNK_ELEMENTS = 1 << 21
-#: networks whose largest weight matrix is smaller train with one BLAS thread:
-#: their matrix products are too small to gain from a second thread, and lose
-#: badly (10x and more) when another process holds a core
-SINGLE_THREAD_MAX_WEIGHTS = 128 * 128
+#: matrix products smaller than this (rows x weights, about half their FLOPs)
+#: run with one BLAS thread: a second thread gains little on them when the
+#: machine is idle and loses 10x and more when another process holds a core
+SINGLE_THREAD_MAX_WORK = 1 << 24
 
 
-def _blas_limits(network):
-    """threadpoolctl limits for training ``network`` (None: leave them alone)."""
+def _blas_limits(network, rows: int):
+    """threadpoolctl limits for training ``network`` on batches of ``rows``
+    samples (None: leave the caller's setting alone)."""
     largest = max(
         (int(np.prod(shape)) for layer in network.layers
          for shape in layer.param_shapes.values()),
         default=0,
     )  # fmt: skip
-    return 1 if largest < SINGLE_THREAD_MAX_WEIGHTS else None
+    return 1 if rows * largest < SINGLE_THREAD_MAX_WORK else None
 
 
 @dataclass
@@ -396,7 +397,7 @@ class BaseMultilayerPerceptron(CallbackSupportMixin, BaseEstimator, metaclass=AB
             max_subtasks=self.max_iter if per_epoch else 0,
         )
 
-        limits = _blas_limits(network)
+        limits = _blas_limits(network, self._batch_rows(data))
         with threadpool_limits(limits=limits, user_api="blas"):
             if self._is_stochastic():
                 hooks = {}
@@ -430,6 +431,13 @@ class BaseMultilayerPerceptron(CallbackSupportMixin, BaseEstimator, metaclass=AB
         self.validation_scores_ = state.validation_scores
         self.best_validation_score_ = state.best_validation_score
         self.history_ = state.history
+
+    def _batch_rows(self, data) -> int:
+        """Rows of the matrix products in training: the mini-batch or all data."""
+        n = data.X.shape[0]
+        if not self._is_stochastic() or self.batch_size == "auto":
+            return n if not self._is_stochastic() else min(200, n)
+        return min(int(self.batch_size), n)
 
     def _train_full_batch(self, network, loss, data, state):
         options = dict(

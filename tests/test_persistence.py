@@ -166,11 +166,15 @@ class ThreadProbe(MLPRegressor):
         return super()._train_stochastic(*args, **kwargs)
 
 
-@pytest.mark.parametrize("hidden", [(8,), (200, 200)], ids=["small", "large"])
+# small: skdeep's own one-thread rule; large (150 rows x a 600 x 600 layer is
+# above it): joblib's workers get one thread each
+@pytest.mark.parametrize("hidden", [(8,), (600, 600)], ids=["small", "large"])
 def test_parallel_fits_do_not_oversubscribe(hidden):
     X = rng.normal(size=(300, 150))
     y = rng.normal(size=300)
-    est = ThreadProbe(hidden_layer_sizes=hidden, max_iter=1, random_state=0)
+    est = ThreadProbe(
+        hidden_layer_sizes=hidden, batch_size=150, max_iter=1, random_state=0
+    )
     result = cross_validate(est, X, y, cv=2, n_jobs=2, return_estimator=True)
     threads = [e.blas_threads_ for e in result["estimator"]]
     assert threads == [1, 1]  # 2 workers x 1 thread on 2 cores
