@@ -45,7 +45,7 @@ from .nn.training import (
 STOCHASTIC_SOLVERS = ("sgd", "adam", "adagrad", "rmsprop", "adamw")
 FULL_BATCH_SOLVERS = ("lbfgs", "newton-cg")
 #: elements per prediction chunk (rows x widest layer): bounds predict memory
-PREDICT_CHUNK_ELEMENTS = 1 << 21
+PREDICT_CHUNK_ELEMENTS = 1 << 22
 #: matrix products smaller than this (rows x weights, about half their FLOPs)
 #: run with one BLAS thread: a second thread gains little on them when the
 #: machine is idle and loses 10x and more when another process holds a core

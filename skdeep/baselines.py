@@ -120,6 +120,15 @@ class PolynomialRegression(RegressorMixin, BaseEstimator):
         -------
         self : PolynomialRegression
         """
+        saved = dict(self.__dict__)
+        try:
+            return self._fit(X, y, sample_weight)
+        except BaseException:  # a failed fit leaves the fitted model as it was
+            self.__dict__.clear()
+            self.__dict__.update(saved)
+            raise
+
+    def _fit(self, X, y, sample_weight):
         X, y = validate_data(self, X, y, multi_output=True, y_numeric=True)
         steps = [("scale", StandardScaler())] if self.scale else []
         steps += [

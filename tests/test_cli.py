@@ -128,3 +128,12 @@ def test_cli_bad_arguments_exit_2():
     result = run_cli("--cv", "1")
     assert result.returncode == 2
     assert "Traceback" not in result.stderr and "--cv" in result.stderr
+
+
+def test_console_script_is_installed():
+    from pathlib import Path
+
+    script = Path(sys.executable).parent / "skdeep"
+    assert script.exists(), "the 'skdeep' console script is not installed"
+    result = subprocess.run([str(script), "--help"], capture_output=True, text=True)
+    assert result.returncode == 0 and "compare" in result.stdout

@@ -339,3 +339,42 @@ def test_poisson_link_never_overflows():
     with np.errstate(over="raise"):
         pred = Poisson().link(raw.copy())
     assert np.isfinite(pred).all() and pred[2, 0] >= 0
+
+
+# ------------------------------------------------------- PolynomialRegression
+POLY_BAD_FIT = [
+    case for case in sorted(BAD_FIT_INPUTS) if case not in ("sparse X",)
+]  # PolynomialRegression accepts sparse input through scikit-learn's pipeline
+
+
+@pytest.mark.parametrize("case", POLY_BAD_FIT)
+def test_polynomial_regression_bad_fit_input(case):
+    from skdeep import PolynomialRegression
+
+    make, match = BAD_FIT_INPUTS[case]
+    Xb, yb = make(X2, Y_REG)
+    expect_clear_error(lambda: PolynomialRegression().fit(Xb, yb), match)
+
+
+def test_polynomial_regression_bad_predict_input_and_parameters():
+    from skdeep import PolynomialRegression
+
+    est = PolynomialRegression().fit(X2, Y_REG)
+    expect_clear_error(lambda: est.predict(with_nan(X2)), "NaN")
+    expect_clear_error(lambda: est.predict(X2[:, :-1]), "features")
+    expect_clear_error(lambda: est.score(X2[:0], Y_REG[:0]), "0 sample")
+    expect_clear_error(lambda: PolynomialRegression(degree=0).fit(X2, Y_REG), "degree")
+    expect_clear_error(
+        lambda: PolynomialRegression(penalty="l3").fit(X2, Y_REG), "'penalty' parameter"
+    )
+    expect_clear_error(
+        lambda: PolynomialRegression().fit(X2, Y_REG, sample_weight=np.ones(3)),
+        "sample_weight|samples",
+    )
+    before = est.predict(X2)
+    with pytest.raises(ValueError):
+        est.fit(X2[:, :3], Y_REG[:5])
+    with pytest.raises(ValueError):  # fails inside the pipeline, after validation
+        est.set_params(penalty="l2").fit(X2[:, :3], Y_REG, sample_weight=-np.ones(40))
+    assert est.n_features_in_ == 6
+    np.testing.assert_array_equal(est.predict(X2), before)
