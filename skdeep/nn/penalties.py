@@ -21,6 +21,11 @@ from ._params import Configurable
 __all__ = ["Penalty", "L2", "L1", "ElasticNet", "soft_threshold", "PENALTIES", "get"]
 
 
+def _squared_norm(w: np.ndarray) -> float:
+    """``w @ w`` without BLAS: a threaded BLAS dot can stall on a busy machine."""
+    return float(np.einsum("i,i->", w, w))
+
+
 def soft_threshold(w: np.ndarray, threshold) -> None:
     """Proximal operator of ``threshold * ||w||_1``, in place.
 
@@ -73,7 +78,7 @@ class Penalty(Configurable):
         if self._l1_weight():
             value += self._l1_weight() * float(np.abs(w).sum())
         if self._l2_weight():
-            value += self._l2_weight() * 0.5 * float(np.dot(w, w))
+            value += self._l2_weight() * 0.5 * _squared_norm(w)
         return value
 
     def add_gradient(self, w: np.ndarray, scale: float, grad: np.ndarray) -> None:

@@ -194,7 +194,7 @@ def clip_by_global_norm(grads: np.ndarray, max_norm: float) -> float:
     >>> np.round(g, 4)
     array([0.6, 0.8])
     """
-    norm = float(np.sqrt(np.dot(grads, grads)))
+    norm = float(np.sqrt(np.einsum("i,i->", grads, grads)))
     if norm > max_norm:
         grads *= max_norm / (norm + 1e-6)
     return norm
@@ -366,7 +366,12 @@ def fit_stochastic(
                 learning_rate=lr,
                 grad_norm=np.array(
                     [
-                        np.sqrt(sum(float(grad_sum[s] @ grad_sum[s]) for s in slices))
+                        np.sqrt(
+                            sum(
+                                float(np.einsum("i,i->", grad_sum[s], grad_sum[s]))
+                                for s in slices
+                            )
+                        )
                         for slices in layer_slices
                     ]
                 ),
