@@ -53,6 +53,15 @@ def _check_range(owner, name, value, low, high, *, low_open=False, high_open=Fal
         )
 
 
+def _rms_step(params, grads, squares, lr, epsilon, scratch):
+    """``params -= lr * grads / (sqrt(squares) + epsilon)``, in place."""
+    np.sqrt(squares, out=scratch)
+    scratch += epsilon
+    np.divide(grads, scratch, out=scratch)
+    scratch *= lr
+    params -= scratch
+
+
 class Optimizer(Configurable):
     """Base class for stochastic optimizers."""
 
@@ -186,13 +195,9 @@ class Adagrad(Optimizer):
         return state
 
     def step(self, params, grads, state, lr):
-        s, scratch = state["sum_squares"], state["scratch"]
-        s += np.square(grads, out=scratch)
-        np.sqrt(s, out=scratch)
-        scratch += self.epsilon
-        np.divide(grads, scratch, out=scratch)
-        scratch *= lr
-        params -= scratch
+        s = state["sum_squares"]
+        s += np.square(grads, out=state["scratch"])
+        _rms_step(params, grads, s, lr, self.epsilon, state["scratch"])
 
     def effective_step(self, state, lr, n):
         return self._per_coordinate(state, n, state["sum_squares"], lr, self.epsilon)
@@ -238,11 +243,7 @@ class RMSProp(Optimizer):
         np.square(grads, out=scratch)
         scratch *= 1.0 - self.rho
         v += scratch
-        np.sqrt(v, out=scratch)
-        scratch += self.epsilon
-        np.divide(grads, scratch, out=scratch)
-        scratch *= lr
-        params -= scratch
+        _rms_step(params, grads, v, lr, self.epsilon, scratch)
 
     def effective_step(self, state, lr, n):
         return self._per_coordinate(state, n, state["mean_square"], lr, self.epsilon)

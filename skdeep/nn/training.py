@@ -489,8 +489,9 @@ def _update_no_improvement(state, params, tol, score):
 class _IterationRecorder:
     """SciPy callback: records the objective (and prints) after each iteration."""
 
-    def __init__(self, curve, max_iter, verbose):
-        self.curve, self.max_iter, self.verbose = curve, max_iter, verbose
+    def __init__(self, max_iter, verbose):
+        self.curve: list[float] = []
+        self.max_iter, self.verbose = max_iter, verbose
         self.times: list[float] = []
         self._last = time.perf_counter()
 
@@ -534,29 +535,9 @@ def fit_lbfgs(
         iteration) lists.
     """
     _check_smooth(penalty, alpha, "lbfgs")
-    params = network.params
-    network.allocate(X.shape[0])
-    curve: list[float] = []
-
-    def fun(x):
-        params[...] = x
-        value = objective(network, loss, X, Y, sample_weight, penalty, alpha)
-        return value, network.grads.astype(np.float64)
-
-    callback = _IterationRecorder(curve, max_iter, verbose)
-    try:
-        result = scipy.optimize.minimize(
-            fun,
-            params.astype(np.float64),
-            method="L-BFGS-B",
-            jac=True,
-            callback=callback,
-            options={"maxiter": max_iter, "maxfun": max_fun, "gtol": tol},
-        )
-    finally:
-        network.release()
-    params[...] = result.x
-    return result, {"loss": curve, "time": callback.times}
+    fun = _full_batch_objective(network, loss, X, Y, sample_weight, penalty, alpha)
+    options = {"maxiter": max_iter, "maxfun": max_fun, "gtol": tol}
+    return _minimize(network, fun, "L-BFGS-B", options, verbose)
 
 
 def fit_newton_cg(
@@ -590,43 +571,54 @@ def fit_newton_cg(
         iteration) lists.
     """
     _check_smooth(penalty, alpha, "newton-cg")
-    params, grads = network.params, network.grads
-    network.allocate(X.shape[0])
+    fun = _full_batch_objective(network, loss, X, Y, sample_weight, penalty, alpha)
+    params = network.params
     step_scale = float(np.finfo(params.dtype).eps) ** (1.0 / 3.0)
-    curve: list[float] = []
-
-    def fun(x):
-        params[...] = x
-        value = objective(network, loss, X, Y, sample_weight, penalty, alpha)
-        return value, grads.astype(np.float64)
-
-    def gradient_at(x):
-        params[...] = x
-        objective(network, loss, X, Y, sample_weight, penalty, alpha)
-        return grads.astype(np.float64)
 
     def hessp(x, v):
         v_norm = float(np.linalg.norm(v))
         if v_norm == 0.0:
             return np.zeros_like(v)
         h = step_scale * (1.0 + float(np.linalg.norm(x))) / v_norm
-        g_plus = gradient_at(x + h * v)
-        g_minus = gradient_at(x - h * v)
+        g_plus = fun(x + h * v)[1]
+        g_minus = fun(x - h * v)[1]
         params[...] = x
         return (g_plus - g_minus) / (2.0 * h)
 
-    callback = _IterationRecorder(curve, max_iter, verbose)
+    options = {"maxiter": max_iter, "gtol": tol}
+    return _minimize(network, fun, "trust-ncg", options, verbose, hessp=hessp)
+
+
+def _full_batch_objective(network, loss, X, Y, sample_weight, penalty, alpha):
+    """``x -> (objective, gradient)`` in float64 for SciPy, evaluated in place in
+    the network's flat vector (and dtype), with buffers for the whole data."""
+    params, grads = network.params, network.grads
+    network.allocate(X.shape[0])
+
+    def fun(x):
+        params[...] = x
+        value = objective(network, loss, X, Y, sample_weight, penalty, alpha)
+        return value, grads.astype(np.float64)
+
+    return fun
+
+
+def _minimize(network, fun, method, options, verbose, **kwargs):
+    """Run ``scipy.optimize.minimize`` from the network's parameters, leave the
+    solution in them, and return the result with the per-iteration history."""
+    params = network.params
+    callback = _IterationRecorder(options["maxiter"], verbose)
     try:
         result = scipy.optimize.minimize(
             fun,
             params.astype(np.float64),
-            method="trust-ncg",
+            method=method,
             jac=True,
-            hessp=hessp,
             callback=callback,
-            options={"maxiter": max_iter, "gtol": tol},
+            options=options,
+            **kwargs,
         )
     finally:
         network.release()
     params[...] = result.x
-    return result, {"loss": curve, "time": callback.times}
+    return result, {"loss": callback.curve, "time": callback.times}
