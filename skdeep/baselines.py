@@ -10,7 +10,11 @@ from sklearn.linear_model import ElasticNet, Lasso, LinearRegression, Ridge
 from sklearn.pipeline import Pipeline
 from sklearn.preprocessing import PolynomialFeatures, StandardScaler
 from sklearn.utils._param_validation import Interval, StrOptions
-from sklearn.utils.validation import check_is_fitted, validate_data
+from sklearn.utils.validation import (
+    _check_sample_weight,
+    check_is_fitted,
+    validate_data,
+)
 
 __all__ = ["PolynomialRegression", "make_baselines"]
 
@@ -130,6 +134,10 @@ class PolynomialRegression(RegressorMixin, BaseEstimator):
 
     def _fit(self, X, y, sample_weight):
         X, y = validate_data(self, X, y, multi_output=True, y_numeric=True)
+        if sample_weight is not None:
+            sample_weight = _check_sample_weight(
+                sample_weight, X, ensure_non_negative=True
+            )
         steps = [("scale", StandardScaler())] if self.scale else []
         steps += [
             (
