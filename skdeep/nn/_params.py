@@ -10,6 +10,8 @@ signature, without importing scikit-learn.
 from __future__ import annotations
 
 import inspect
+import math
+from numbers import Real
 
 
 class Configurable:
@@ -48,3 +50,21 @@ class Configurable:
         return type(self) is type(other) and self.get_params() == other.get_params()
 
     __hash__ = None
+
+
+def _check_range(owner, name, value, low, high, *, low_open=False, high_open=False):
+    """Raise a TypeError/ValueError naming ``name`` unless ``value`` lies in the
+    interval from ``low`` to ``high`` (None: no upper bound)."""
+    if isinstance(value, bool) or not isinstance(value, Real):
+        raise TypeError(
+            f"{type(owner).__name__}: {name} must be a real number, got {value!r}."
+        )
+    too_low = value <= low if low_open else value < low
+    too_high = high is not None and (value >= high if high_open else value > high)
+    if too_low or too_high or not math.isfinite(value):
+        left = "(" if low_open else "["
+        right = "inf)" if high is None else (f"{high})" if high_open else f"{high}]")
+        raise ValueError(
+            f"{type(owner).__name__}: {name} must be in {left}{low}, {right}, "
+            f"got {value!r}."
+        )

@@ -15,6 +15,8 @@ from __future__ import annotations
 import numpy as np
 from scipy.special import expit, xlogy
 
+from ._params import Configurable, _check_range
+
 __all__ = [
     "Loss",
     "SquaredError",
@@ -34,7 +36,7 @@ def _row_dot(a: np.ndarray, b: np.ndarray) -> np.ndarray:
     return np.einsum("ij,ij->i", a, b)
 
 
-class Loss:
+class Loss(Configurable):
     """Base class: a pointwise loss with its canonical inverse link.
 
     Subclasses implement :meth:`link` and ``_pointwise``.
@@ -124,26 +126,6 @@ class Loss:
     def validate(self) -> None:
         """Raise a ValueError naming any hyperparameter out of its range."""
 
-    def get_params(self, deep: bool = True) -> dict:
-        """Hyperparameters (for cloning a loss passed as an estimator parameter)."""
-        return {k: getattr(self, k) for k in ("delta",) if hasattr(self, k)}
-
-    def set_params(self, **params):
-        """Set hyperparameters."""
-        for name, value in params.items():
-            if name not in self.get_params():
-                raise ValueError(f"Invalid parameter {name!r} for {self!r}.")
-            setattr(self, name, value)
-        return self
-
-    def __eq__(self, other) -> bool:
-        return type(self) is type(other) and self.get_params() == other.get_params()
-
-    __hash__ = None
-
-    def __repr__(self) -> str:
-        return f"{type(self).__name__}()"
-
 
 class SquaredError(Loss):
     """Half squared error, identity link: ``0.5 * sum_k (raw_k - y_k)**2``.
@@ -217,8 +199,7 @@ class Huber(Loss):
         self.delta = delta
 
     def validate(self) -> None:
-        if not self.delta > 0:
-            raise ValueError(f"Huber: delta must be > 0, got {self.delta!r}.")
+        _check_range(self, "delta", self.delta, 0, None, low_open=True)
 
     def link(self, raw):
         return raw
@@ -230,9 +211,6 @@ class Huber(Loss):
         per_sample = np.where(a <= d, 0.5 * out * out, d * (a - 0.5 * d)).sum(axis=1)
         np.clip(out, -d, d, out=out)
         return per_sample
-
-    def __repr__(self) -> str:
-        return f"Huber(delta={self.delta!r})"
 
 
 class Poisson(Loss):

@@ -19,11 +19,10 @@ where ``sqrt(v)`` is comparable to ``epsilon``.
 from __future__ import annotations
 
 import math
-from numbers import Real
 
 import numpy as np
 
-from ._params import Configurable
+from ._params import Configurable, _check_range
 
 __all__ = [
     "Optimizer",
@@ -35,22 +34,6 @@ __all__ = [
     "OPTIMIZERS",
     "get",
 ]
-
-
-def _check_range(owner, name, value, low, high, *, low_open=False, high_open=False):
-    if isinstance(value, bool) or not isinstance(value, Real):
-        raise TypeError(
-            f"{type(owner).__name__}: {name} must be a real number, got {value!r}."
-        )
-    too_low = value <= low if low_open else value < low
-    too_high = high is not None and (value >= high if high_open else value > high)
-    if too_low or too_high or not math.isfinite(value):
-        left = "(" if low_open else "["
-        right = "inf)" if high is None else (f"{high})" if high_open else f"{high}]")
-        raise ValueError(
-            f"{type(owner).__name__}: {name} must be in {left}{low}, {right}, "
-            f"got {value!r}."
-        )
 
 
 def _rms_step(params, grads, squares, lr, epsilon, scratch):

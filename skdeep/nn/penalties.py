@@ -12,11 +12,9 @@ each stochastic update as a proximal (soft-thresholding) step
 
 from __future__ import annotations
 
-from numbers import Real
-
 import numpy as np
 
-from ._params import Configurable
+from ._params import Configurable, _check_range
 
 __all__ = ["Penalty", "L2", "L1", "ElasticNet", "soft_threshold", "PENALTIES", "get"]
 
@@ -140,9 +138,7 @@ class ElasticNet(Penalty):
         self.l1_ratio = l1_ratio
 
     def validate(self):
-        r = self.l1_ratio
-        if isinstance(r, bool) or not isinstance(r, Real) or not 0 <= r <= 1:
-            raise ValueError(f"ElasticNet: l1_ratio must be in [0, 1], got {r!r}.")
+        _check_range(self, "l1_ratio", self.l1_ratio, 0, 1)
 
     def _l1_weight(self):
         return float(self.l1_ratio)
