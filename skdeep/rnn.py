@@ -6,6 +6,7 @@ from numbers import Integral
 
 import numpy as np
 import scipy.sparse as sp
+from sklearn.base import is_classifier
 from sklearn.utils._param_validation import Interval
 from sklearn.utils.validation import check_is_fitted, validate_data
 
@@ -192,7 +193,7 @@ class _RecurrentMixin:
             accept_sparse=False,
             multi_output=True,
             dtype=dtype,
-            y_numeric=True,
+            y_numeric=not is_classifier(self),
             reset=reset,
         )
         if reset:
@@ -515,18 +516,3 @@ class SimpleRNNClassifier(_RecurrentMixin, MLPClassifier):
         self.l1_ratio = l1_ratio
         self.clip_grad_norm = clip_grad_norm
         self.class_weight = class_weight
-
-    def _validate_training_data(self, X, y, *, reset, dtype=(np.float64, np.float32)):
-        X, n_steps, n_features = self._as_sequences(X, fitting=reset)
-        X, y = validate_data(
-            self,
-            X,
-            y,
-            accept_sparse=False,
-            multi_output=True,
-            dtype=dtype,
-            reset=reset,
-        )
-        if reset:
-            self.n_timesteps_in_, self.n_features_per_step_ = n_steps, n_features
-        return X.reshape(len(X), self.n_timesteps_in_, self.n_features_per_step_), y

@@ -44,6 +44,14 @@ def _matmul(a, b: np.ndarray, out: np.ndarray | None = None) -> np.ndarray:
     return np.matmul(a, b, out=out)
 
 
+def _training_buffer(layer, name, n):
+    """The first ``n`` rows of a preallocated buffer, or None if it is too small."""
+    buffer = getattr(layer, name)
+    if buffer is not None and n <= buffer.shape[0]:
+        return buffer[:n]
+    return None
+
+
 class Layer:
     """Base class of all layers.
 
@@ -179,10 +187,7 @@ class Dense(Layer):
         lead = x.shape[:-1]
         if x.ndim != 2:
             x = x.reshape(-1, x.shape[-1])
-        n = x.shape[0]
-        out = None
-        if training and self._out is not None and n <= self._out.shape[0]:
-            out = self._out[:n]
+        out = _training_buffer(self, "_out", x.shape[0]) if training else None
         z = _matmul(x, self.kernel, out=out)
         z += self.bias
         if training:
@@ -206,19 +211,9 @@ class Dense(Layer):
         np.sum(delta, axis=0, out=self.grads["bias"])
         if not need_input_grad:
             return None
-        n = delta.shape[0]
-        out = None
-        if self._dx is not None and n <= self._dx.shape[0]:
-            out = self._dx[:n]
+        out = _training_buffer(self, "_dx", delta.shape[0])
         dx = np.matmul(delta, self.kernel.T, out=out)
         return dx if len(lead) == 1 else dx.reshape(*lead, self.n_in)
-
-
-def _training_buffer(layer, name, n):
-    buffer = getattr(layer, name)
-    if buffer is not None and n <= buffer.shape[0]:
-        return buffer[:n]
-    return None
 
 
 class Activation(Layer):
