@@ -217,13 +217,19 @@ _SHARED_ATTRIBUTES = """
 """
 
 
-def _fill_doc(cls):
-    for key, block in (
-        ("parameters", _SHARED_PARAMETERS + _LAYER_PARAMETERS),
-        ("attributes", _SHARED_ATTRIBUTES),
-    ):
-        cls.__doc__ = cls.__doc__.replace(f"    %({key})s", block.strip("\n"))
-    return cls
+def _doc_filler(parameters: str, attributes: str):
+    """Class decorator replacing ``%(parameters)s`` and ``%(attributes)s`` in the
+    docstring with shared blocks."""
+
+    def fill(cls):
+        for key, block in (("parameters", parameters), ("attributes", attributes)):
+            cls.__doc__ = cls.__doc__.replace(f"    %({key})s", block.strip("\n"))
+        return cls
+
+    return fill
+
+
+_fill_doc = _doc_filler(_SHARED_PARAMETERS + _LAYER_PARAMETERS, _SHARED_ATTRIBUTES)
 
 
 def _has_stochastic_solver(estimator) -> bool:

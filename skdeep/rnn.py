@@ -10,7 +10,13 @@ from sklearn.base import is_classifier
 from sklearn.utils._param_validation import Interval
 from sklearn.utils.validation import check_is_fitted, validate_data
 
-from .mlp import _SHARED_ATTRIBUTES, _SHARED_PARAMETERS, MLPClassifier, MLPRegressor
+from .mlp import (
+    _SHARED_ATTRIBUTES,
+    _SHARED_PARAMETERS,
+    MLPClassifier,
+    MLPRegressor,
+    _doc_filler,
+)
 from .nn.layers import Dense
 from .nn.recurrent import RNN
 
@@ -61,14 +67,7 @@ def _rnn_parameters() -> str:
     return _RNN_PARAMETERS + "\n" + tail
 
 
-def _fill_rnn_doc(cls):
-    cls.__doc__ = cls.__doc__.replace(
-        "    %(parameters)s", _rnn_parameters().strip("\n")
-    )
-    cls.__doc__ = cls.__doc__.replace(
-        "    %(attributes)s", (_SHARED_ATTRIBUTES + _RNN_ATTRIBUTES).strip("\n")
-    )
-    return cls
+_fill_rnn_doc = _doc_filler(_rnn_parameters(), _SHARED_ATTRIBUTES + _RNN_ATTRIBUTES)
 
 
 def _recurrent_constraints(base: dict) -> dict:
