@@ -8,6 +8,7 @@ would have to trust is one of skdeep's own.
 
 from __future__ import annotations
 
+import dataclasses
 import importlib
 import inspect
 import pkgutil
@@ -54,8 +55,10 @@ def trusted_types() -> frozenset[str]:
             if inspect.isclass(obj) and obj.__module__ == module.__name__:
                 names.add(f"{obj.__module__}.{obj.__qualname__}")
     for act in activations.ACTIVATIONS.values():
-        for function in (act.forward, act.derivative):
-            names.add(f"{function.__module__}.{function.__qualname__}")
+        for spec in dataclasses.fields(act):
+            function = getattr(act, spec.name)
+            if callable(function):
+                names.add(f"{function.__module__}.{function.__qualname__}")
     return frozenset(names)
 
 

@@ -281,7 +281,7 @@ class MLPRegressor(RegressorMixin, BaseMultilayerPerceptron):
     >>> X, y = make_regression(n_samples=200, n_features=5, noise=1.0,
     ...                        random_state=0)
     >>> reg = MLPRegressor(hidden_layer_sizes=(32,), solver="lbfgs",
-    ...                    max_iter=3000, random_state=0).fit(X, y)
+    ...                    max_iter=10000, random_state=0).fit(X, y)
     >>> reg.predict(X[:2]).shape
     (2,)
     >>> round(reg.score(X, y), 2) > 0.95

@@ -65,3 +65,20 @@ def test_forward_is_in_place():
 def test_unknown_activation_lists_valid_names():
     with pytest.raises(ValueError, match="Unknown activation 'swish'.*relu"):
         activations.get("swish")
+
+
+@pytest.mark.parametrize("name", sorted(activations.ACTIVATIONS))
+@pytest.mark.parametrize("dtype", [np.float32, np.float64])
+def test_training_forward_and_cache_agree_with_inference_rules(name, dtype):
+    # the training path (forward_train, then derivative fed its cache) must give
+    # the same values and slopes as the plain rules, kinks at 0 included
+    act = activations.get(name)
+    z = np.vstack([Z, [[0.0, -0.0, 1e-30]]]).astype(dtype)
+    a = z.copy()
+    cache = np.full_like(z, np.nan) if act.uses_cache else None
+    act.forward_train(a, cache)
+    np.testing.assert_array_equal(a, act(z))
+    delta = np.ones_like(z)
+    act.derivative(a, cache, delta)
+    np.testing.assert_array_equal(delta, act.gradient(z))
+    assert a.dtype == dtype and delta.dtype == dtype

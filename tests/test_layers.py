@@ -144,3 +144,20 @@ def test_initializer_statistics(name):
 def test_unknown_initializer():
     with pytest.raises(ValueError, match="Unknown weight initializer 'zeros'"):
         initializers.get("zeros")
+
+
+@pytest.mark.parametrize("allocated_rows", [None, 3, 8, 20])
+def test_dense_gradients_with_and_without_fitting_buffers(allocated_rows):
+    # the bias gradient is a product with preallocated ones when the batch fits
+    # the buffers, a NumPy sum otherwise: both must equal the plain formulas
+    layer = Dense(3, "relu")
+    net = Sequential([layer]).build(4, np.random.RandomState(1))
+    if allocated_rows is not None:
+        net.allocate(allocated_rows)
+    x = X.copy()
+    a = net.forward(x, training=True)
+    delta = rng.normal(size=a.shape)
+    slope = (x @ layer.kernel + layer.bias > 0).astype(float)
+    net.backward(delta.copy())
+    np.testing.assert_allclose(layer.grads["bias"], (delta * slope).sum(axis=0))
+    np.testing.assert_allclose(layer.grads["kernel"], x.T @ (delta * slope))

@@ -6,6 +6,11 @@ multiplies an upstream gradient ``delta`` in place by ``f'(z)``; most rules need
 only the output ``a`` (relu, tanh, logistic, ...), so the pre-activation is kept
 only for the activations that declare ``needs_input=True`` (gelu).
 
+In training, a layer may call :meth:`Activation.forward_train` instead, which can
+leave in a cache buffer whatever makes the backward rule cheapest: relu writes
+its 0/1 slope there, so its backward rule is one multiplication, with no
+comparison and no boolean temporary.
+
 Output links (identity, exp, logistic, softmax) are not here: they belong to the
 losses, so that the output gradient is always ``link(raw) - y``.
 """
@@ -41,12 +46,32 @@ class Activation:
         where ``a = f(z)``; ``z`` is ``None`` unless ``needs_input`` is true.
     needs_input : bool
         Whether ``derivative`` needs the pre-activation ``z``.
+    cached_forward : callable, default=None
+        ``cached_forward(z, cache)`` overwrites ``z`` with ``f(z)`` and fills
+        ``cache`` (same shape) with what ``derivative`` then receives as its
+        ``z`` argument; for relu, the slope ``f'(z)`` itself.
     """
 
     name: str
     forward: Callable[[np.ndarray], None]
     derivative: Callable[[np.ndarray, np.ndarray | None, np.ndarray], None]
     needs_input: bool = False
+    cached_forward: Callable[[np.ndarray, np.ndarray], None] | None = None
+
+    @property
+    def uses_cache(self) -> bool:
+        """Whether training keeps a buffer the shape of the output for backward."""
+        return self.needs_input or self.cached_forward is not None
+
+    def forward_train(self, z: np.ndarray, cache: np.ndarray | None) -> None:
+        """Training-mode forward rule: overwrite ``z`` with ``f(z)`` and, when
+        :attr:`uses_cache`, fill ``cache`` for ``derivative``."""
+        if self.cached_forward is not None:
+            self.cached_forward(z, cache)
+            return
+        if self.needs_input:
+            np.copyto(cache, z)
+        self.forward(z)
 
     def __call__(self, z: np.ndarray) -> np.ndarray:
         """Return ``f(z)`` as a new array (``z`` is left untouched)."""
@@ -95,8 +120,18 @@ def _relu(z):
     np.maximum(z, 0.0, out=z)
 
 
-def _relu_derivative(a, z, delta):
-    np.multiply(delta, a > 0, out=delta)
+def _relu_cached(z, slope):
+    # slope = 1.0 where z > 0 else 0.0; then z * slope is relu(z) (-0.0 for
+    # negative z, which compares and computes as 0.0)
+    np.greater(z, 0, out=slope)
+    z *= slope
+
+
+def _relu_derivative(a, slope, delta):
+    if slope is None:
+        np.multiply(delta, a > 0, out=delta)
+    else:
+        delta *= slope
 
 
 # leaky relu: a > 0 exactly where z > 0, so the output form suffices ------------
@@ -147,7 +182,7 @@ ACTIVATIONS: dict[str, Activation] = {
     "identity": Activation("identity", _identity, _identity_derivative),
     "logistic": Activation("logistic", _logistic, _logistic_derivative),
     "tanh": Activation("tanh", _tanh, _tanh_derivative),
-    "relu": Activation("relu", _relu, _relu_derivative),
+    "relu": Activation("relu", _relu, _relu_derivative, cached_forward=_relu_cached),
     "leaky_relu": Activation("leaky_relu", _leaky_relu, _leaky_relu_derivative),
     "elu": Activation("elu", _elu, _elu_derivative),
     "softplus": Activation("softplus", _softplus, _softplus_derivative),

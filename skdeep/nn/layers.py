@@ -52,6 +52,24 @@ def _training_buffer(layer, name, n):
     return None
 
 
+def _activation_cache(layer, z):
+    """The buffer ``layer.activation.forward_train`` fills for ``z`` (or None)."""
+    if not layer.activation.uses_cache:
+        return None
+    cache = _training_buffer(layer, "_cache", z.shape[0])
+    return np.empty_like(z) if cache is None else cache
+
+
+def _column_sums(layer, delta, out):
+    """``delta.sum(axis=0)`` into ``out``, as a matrix-vector product with the
+    layer's preallocated ones (three times faster than a NumPy reduction on
+    C-ordered rows); plain ``np.sum`` when no ones vector fits."""
+    ones = _training_buffer(layer, "_ones", delta.shape[0])
+    if ones is None or ones.dtype != delta.dtype:
+        return np.sum(delta, axis=0, out=out)
+    return np.matmul(ones, delta, out=out)
+
+
 class Layer:
     """Base class of all layers.
 
@@ -65,7 +83,7 @@ class Layer:
 
     penalized: tuple[str, ...] = ()
     #: attributes that hold views, buffers or caches, never pickled
-    _transient: tuple[str, ...] = ("_x", "_z", "_a", "_out", "_dx")
+    _transient: tuple[str, ...] = ("_x", "_z", "_a", "_out", "_dx", "_cache", "_ones")
 
     def __init__(self) -> None:
         self.param_shapes: dict[str, tuple[int, ...]] = {}
@@ -178,6 +196,12 @@ class Dense(Layer):
 
     def allocate(self, batch_size, dtype, need_input_grad):
         self._out = np.empty((batch_size, self.units), dtype=dtype)
+        self._cache = (
+            np.empty((batch_size, self.units), dtype=dtype)
+            if self.activation.uses_cache
+            else None
+        )
+        self._ones = np.ones(batch_size, dtype=dtype)
         self._dx = (
             np.empty((batch_size, self.n_in), dtype=dtype) if need_input_grad else None
         )
@@ -192,10 +216,11 @@ class Dense(Layer):
         z += self.bias
         if training:
             self._x = x
-            self._z = z.copy() if self.activation.needs_input else None
-        self.activation.forward(z)
-        if training:
+            self._z = _activation_cache(self, z)
+            self.activation.forward_train(z, self._z)
             self._a = z
+        else:
+            self.activation.forward(z)
         return z if len(lead) == 1 else z.reshape(*lead, self.units)
 
     def backward(self, delta, need_input_grad=True):
@@ -208,7 +233,7 @@ class Dense(Layer):
             self.grads["kernel"][...] = np.asarray(x.T @ delta)
         else:
             np.matmul(x.T, delta, out=self.grads["kernel"])
-        np.sum(delta, axis=0, out=self.grads["bias"])
+        _column_sums(self, delta, out=self.grads["bias"])
         if not need_input_grad:
             return None
         out = _training_buffer(self, "_dx", delta.shape[0])
@@ -242,6 +267,11 @@ class Activation(Layer):
 
     def allocate(self, batch_size, dtype, need_input_grad):
         self._out = np.empty((batch_size, self.units), dtype=dtype)
+        self._cache = (
+            np.empty((batch_size, self.units), dtype=dtype)
+            if self.activation.uses_cache
+            else None
+        )
 
     def forward(self, x, training=False):
         out = _training_buffer(self, "_out", x.shape[0]) if training else None
@@ -250,10 +280,11 @@ class Activation(Layer):
         else:
             np.copyto(out, x)
         if training:
-            self._z = x.copy() if self.activation.needs_input else None
-        self.activation.forward(out)
-        if training:
+            self._z = _activation_cache(self, out)
+            self.activation.forward_train(out, self._z)
             self._a = out
+        else:
+            self.activation.forward(out)
         return out
 
     def backward(self, delta, need_input_grad=True):
