@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 import copy
+import functools
 import warnings
 from abc import ABCMeta, abstractmethod
+from contextlib import contextmanager
 from dataclasses import dataclass
 from numbers import Integral, Real
 
@@ -19,7 +21,7 @@ from sklearn.utils.validation import (
     check_is_fitted,
     validate_data,
 )
-from threadpoolctl import threadpool_limits
+from threadpoolctl import ThreadpoolController
 
 from ._callbacks import CallbackSupportMixin, FitCallbacks
 from .nn import activations as _activations
@@ -34,6 +36,7 @@ from .nn.layers import (
     LayerNormalization,
 )
 from .nn.network import Sequential
+from .nn.threads import BlasThreadTuner, same_products_across_threads
 from .nn.training import (
     SCHEDULES,
     TrainingState,
@@ -46,21 +49,69 @@ STOCHASTIC_SOLVERS = ("sgd", "adam", "adagrad", "rmsprop", "adamw")
 FULL_BATCH_SOLVERS = ("lbfgs", "newton-cg")
 #: elements per prediction chunk (rows x widest layer): bounds predict memory
 PREDICT_CHUNK_ELEMENTS = 1 << 22
-#: matrix products smaller than this (rows x weights, about half their FLOPs)
-#: run with one BLAS thread: a second thread gains little on them when the
-#: machine is idle and loses 10x and more when another process holds a core
+#: mini-batch training whose largest matrix product (rows x weights) is at
+#: least this large times one BLAS thread against all of them while it runs
+#: (see skdeep.nn.threads.BlasThreadTuner); smaller products use one thread
+TUNE_MIN_WORK = 1 << 18
+#: full-batch products (L-BFGS, Newton-CG) smaller than this run with one BLAS
+#: thread: a second thread gains little on them when the machine is idle and
+#: loses 10x and more when another process holds a core
 SINGLE_THREAD_MAX_WORK = 1 << 24
 
 
-def _blas_limits(network, rows: int):
-    """threadpoolctl limits for training ``network`` on batches of ``rows``
-    samples (None: leave the caller's setting alone)."""
-    largest = max(
-        (int(np.prod(shape)) for layer in network.layers
-         for shape in layer.param_shapes.values()),
-        default=0,
-    )  # fmt: skip
-    return 1 if rows * largest < SINGLE_THREAD_MAX_WORK else None
+@functools.cache
+def _blas_controller():
+    """threadpoolctl's controller of the BLAS libraries (built once: ~3 ms)."""
+    return ThreadpoolController().select(user_api="blas")
+
+
+@functools.lru_cache(maxsize=64)
+def _tunable(kernel_shapes, rows, dtype, max_threads) -> bool:
+    """Whether the BLAS gives the same products at any thread count for these
+    shapes (checked once per process and shape set)."""
+    return same_products_across_threads(
+        kernel_shapes, rows, dtype, _set_blas_threads, max_threads
+    )
+
+
+def _set_blas_threads(n: int) -> None:
+    for library in _blas_controller().lib_controllers:
+        library.set_num_threads(n)
+
+
+@contextmanager
+def _blas_threads(network, rows: int, stochastic: bool):
+    """Set the BLAS thread count for training ``network`` on products of
+    ``rows`` rows, restoring the caller's on exit; yield a
+    :class:`~skdeep.nn.threads.BlasThreadTuner` when mini-batch training
+    should choose the count as it goes, else None."""
+    shapes = [
+        shape
+        for layer in network.layers
+        for name, shape in layer.param_shapes.items()
+        if len(shape) == 2
+    ]
+    work = rows * max((a * b for a, b in shapes), default=0)
+    controller = _blas_controller()
+    max_threads = max(
+        (lib.num_threads for lib in controller.lib_controllers), default=1
+    )
+    with controller.limit(limits=max_threads):
+        if (
+            stochastic
+            and work >= TUNE_MIN_WORK
+            and max_threads > 1
+            and _tunable(
+                tuple(sorted(set(shapes))), rows, network.dtype.str, max_threads
+            )
+        ):
+            yield BlasThreadTuner(max_threads, _set_blas_threads)
+        elif stochastic or work < SINGLE_THREAD_MAX_WORK:
+            _set_blas_threads(1)
+            yield None
+        else:
+            _set_blas_threads(max_threads)
+            yield None
 
 
 @dataclass
@@ -397,9 +448,9 @@ class BaseMultilayerPerceptron(CallbackSupportMixin, BaseEstimator, metaclass=AB
             max_subtasks=self.max_iter if per_epoch else 0,
         )
 
-        limits = _blas_limits(network, self._batch_rows(data))
-        with threadpool_limits(limits=limits, user_api="blas"):
-            if self._is_stochastic():
+        stochastic = self._is_stochastic()
+        with _blas_threads(network, self._batch_rows(data), stochastic) as tuner:
+            if stochastic:
                 hooks = {}
                 if per_epoch and callbacks.context is not None:
                     hooks = dict(
@@ -407,7 +458,7 @@ class BaseMultilayerPerceptron(CallbackSupportMixin, BaseEstimator, metaclass=AB
                         on_epoch_end=callbacks.on_epoch_end,
                     )
                 self._train_stochastic(
-                    network, loss, data, state, rng, incremental, hooks
+                    network, loss, data, state, rng, incremental, hooks, tuner
                 )
             else:
                 self._train_full_batch(network, loss, data, state)
@@ -475,7 +526,9 @@ class BaseMultilayerPerceptron(CallbackSupportMixin, BaseEstimator, metaclass=AB
                 stacklevel=4,
             )
 
-    def _train_stochastic(self, network, loss, data, state, rng, incremental, hooks):
+    def _train_stochastic(
+        self, network, loss, data, state, rng, incremental, hooks, tuner=None
+    ):
         optimizer = self._make_optimizer()
         if type(optimizer) is not type(getattr(self, "_optimizer", None)):
             state.optimizer_state = None
@@ -543,6 +596,7 @@ class BaseMultilayerPerceptron(CallbackSupportMixin, BaseEstimator, metaclass=AB
             verbose=bool(self.verbose),
             clip_grad_norm=self.clip_grad_norm,
             warning_category=ConvergenceWarning,
+            thread_tuner=tuner,
             **hooks,
         )
 

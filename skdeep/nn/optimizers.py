@@ -23,7 +23,6 @@ import math
 import numpy as np
 
 from ._params import Configurable, _check_range
-from ._vector import axpy, scale
 
 __all__ = [
     "Optimizer",
@@ -42,7 +41,8 @@ def _rms_step(params, grads, squares, lr, epsilon, scratch):
     np.sqrt(squares, out=scratch)
     scratch += epsilon
     np.divide(grads, scratch, out=scratch)
-    axpy(-lr, scratch, params)
+    scratch *= lr
+    params -= scratch
 
 
 class Optimizer(Configurable):
@@ -122,15 +122,16 @@ class SGD(Optimizer):
         return state
 
     def step(self, params, grads, state, lr):
+        scaled = np.multiply(grads, lr, out=state["scratch"])
         if self.momentum == 0:
-            axpy(-lr, grads, params)
+            params -= scaled
             return
         velocity = state["velocity"]
-        scale(self.momentum, velocity)
-        axpy(-lr, grads, velocity)
+        velocity *= self.momentum
+        velocity -= scaled
         if self.nesterov:
-            axpy(-lr, grads, params)
-            axpy(self.momentum, velocity, params)
+            params -= scaled
+            params += np.multiply(velocity, self.momentum, out=scaled)
         else:
             params += velocity
 
@@ -221,8 +222,10 @@ class RMSProp(Optimizer):
 
     def step(self, params, grads, state, lr):
         v, scratch = state["mean_square"], state["scratch"]
-        scale(self.rho, v)
-        axpy(1.0 - self.rho, np.square(grads, out=scratch), v)
+        v *= self.rho
+        np.square(grads, out=scratch)
+        scratch *= 1.0 - self.rho
+        v += scratch
         _rms_step(params, grads, v, lr, self.epsilon, scratch)
 
     def effective_step(self, state, lr, n):
@@ -282,16 +285,19 @@ class Adam(Optimizer):
         state["t"] += 1
         t = state["t"]
         b1, b2 = self.beta_1, self.beta_2
-        scale(b1, m)
-        axpy(1.0 - b1, grads, m)
-        scale(b2, v)
-        axpy(1.0 - b2, np.square(grads, out=scratch), v)
+        m *= b1
+        m += np.multiply(grads, 1.0 - b1, out=scratch)
+        v *= b2
+        np.square(grads, out=scratch)
+        scratch *= 1.0 - b2
+        v += scratch
         lr_t = lr * math.sqrt(1.0 - b2**t) / (1.0 - b1**t)
         state["lr_t"] = lr_t
         np.sqrt(v, out=scratch)
         scratch += self.epsilon
         np.divide(m, scratch, out=scratch)
-        axpy(-lr_t, scratch, params)
+        scratch *= lr_t
+        params -= scratch
 
     def effective_step(self, state, lr, n):
         return self._per_coordinate(state, n, state["v"], state["lr_t"], self.epsilon)
@@ -336,7 +342,7 @@ class AdamW(Adam):
 
     def step(self, params, grads, state, lr):
         if self.weight_decay:
-            scale(1.0 - lr * self.weight_decay, params[: state["n_penalized"]])
+            params[: state["n_penalized"]] *= 1.0 - lr * self.weight_decay
         super().step(params, grads, state, lr)
 
 

@@ -15,7 +15,6 @@ from __future__ import annotations
 import numpy as np
 
 from ._params import Configurable, _check_range
-from ._vector import axpy
 
 __all__ = ["Penalty", "L2", "L1", "ElasticNet", "soft_threshold", "PENALTIES", "get"]
 
@@ -83,7 +82,7 @@ class Penalty(Configurable):
     def add_gradient(self, w: np.ndarray, scale: float, grad: np.ndarray) -> None:
         """Add ``scale`` times the gradient of the differentiable part to ``grad``."""
         if self._l2_weight():
-            axpy(scale * self._l2_weight(), w, grad)
+            grad += (scale * self._l2_weight()) * w
 
     def prox(self, w: np.ndarray, step) -> None:
         """Proximal step of ``step`` (a scalar or one value per weight) times the

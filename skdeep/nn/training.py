@@ -30,6 +30,7 @@ from .losses import Loss
 from .network import Sequential
 from .optimizers import Optimizer
 from .penalties import Penalty
+from .threads import BlasThreadTuner
 
 __all__ = [
     "TrainingState",
@@ -252,6 +253,7 @@ def fit_stochastic(
     on_epoch_begin: Callable[[], None] | None = None,
     on_epoch_end: Callable[[], bool] | None = None,
     warning_category: type[Warning] = RuntimeWarning,
+    thread_tuner: BlasThreadTuner | None = None,
 ) -> TrainingState:
     """Mini-batch training with scikit-learn's stopping rules.
 
@@ -279,7 +281,9 @@ def fit_stochastic(
     If the loss becomes non-finite, training stops, the weights of the last
     finite epoch are restored and a warning names the learning rate.
     ``on_epoch_begin()`` and ``on_epoch_end()`` are called around each epoch;
-    the latter returning True stops training after that epoch.
+    the latter returning True stops training after that epoch. A
+    ``thread_tuner`` times the full-sized batches and sets the BLAS thread
+    count (see :class:`~skdeep.nn.threads.BlasThreadTuner`).
 
     ``state.history`` gains one entry per epoch under ``loss``, ``val_loss``
     and ``val_score`` (with ``validation``), ``learning_rate`` (the rate used
@@ -324,6 +328,8 @@ def fit_stochastic(
                 on_epoch_begin()
             if shuffle:
                 rng.shuffle(sample_idx)
+            if thread_tuner is not None:
+                thread_tuner.new_epoch()
             last_finite[...] = params
             lr = state.learning_rate
             accumulated = 0.0
@@ -331,6 +337,9 @@ def fit_stochastic(
             n_batches = 0
             for start in range(0, n_samples, batch_size):
                 stop = min(start + batch_size, n_samples)
+                timed = thread_tuner is not None and stop - start == batch_size
+                if timed:
+                    thread_tuner.batch_begin()
                 if shuffle:
                     idx = sample_idx[start:stop]
                     X_batch = _take_rows(X, idx, x_buffer)
@@ -355,6 +364,8 @@ def fit_stochastic(
                         step = optimizer.effective_step(opt_state, lr, kernels.size)
                         penalty.prox(kernels, step * (alpha / float(sw_sum)))
                 accumulated += value * (stop - start)
+                if timed:
+                    thread_tuner.batch_end()
 
             state.n_iter += 1
             state.t += n_samples

@@ -1,0 +1,204 @@
+"""BLAS thread count for mini-batch training, chosen by timing real batches.
+
+A mini-batch's matrix products are small: a second BLAS thread makes them
+about 1.5x faster on an idle machine, but 3x to 30x slower when another process
+holds a core, because the two threads must meet after every product. Which case
+applies depends on the machine at that moment, so :class:`BlasThreadTuner`
+measures it: every so often it runs a few training batches with one thread and
+a few with all of them, alternately, keeps the faster setting, and falls back to
+one thread as soon as the batches with more threads slow down. The probes are
+ordinary training batches, so probing costs no extra work.
+
+Timing must never change a result, so the tuner is only for products the BLAS
+computes bit for bit the same with one thread and with more:
+:func:`same_products_across_threads` checks that for a network's own shapes
+(OpenBLAS' float64 products pass; its float32 products and other BLAS
+libraries may not, and then training keeps a fixed thread count).
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Callable, Iterable
+
+import numpy as np
+
+__all__ = ["BlasThreadTuner", "same_products_across_threads"]
+
+
+def same_products_across_threads(
+    kernel_shapes: Iterable[tuple[int, int]],
+    rows: int,
+    dtype,
+    set_threads: Callable[[int], None],
+    max_threads: int,
+) -> bool:
+    """Whether every training product of these shapes is bit for bit the same
+    with one BLAS thread and with ``max_threads``.
+
+    For each kernel shape ``(n_in, units)`` the three products of a dense
+    layer's training step, ``x @ W``, ``x.T @ delta`` and ``delta @ W.T``,
+    plus the column sums ``ones @ delta``, are computed on random data of
+    ``rows`` rows at both thread counts. ``set_threads`` is left at one thread.
+
+    Examples
+    --------
+    >>> same_products_across_threads([(3, 2)], 4, np.float64, lambda n: None, 2)
+    True
+    """
+    rng = np.random.default_rng(0)
+    dtype = np.dtype(dtype)
+    for n_in, units in set(kernel_shapes):
+        x = rng.standard_normal((rows, n_in)).astype(dtype)
+        w = rng.standard_normal((n_in, units)).astype(dtype)
+        delta = rng.standard_normal((rows, units)).astype(dtype)
+        ones = np.ones(rows, dtype=dtype)
+        results = []
+        for threads in (max_threads, 1):
+            set_threads(threads)
+            results.append((x @ w, x.T @ delta, delta @ w.T, ones @ delta))
+        for many, one in zip(*results, strict=True):
+            if not np.array_equal(many, one):
+                return False
+    return True
+
+
+def _median(values: list[float]) -> float:
+    ordered = sorted(values)
+    mid = len(ordered) // 2
+    if len(ordered) % 2:
+        return ordered[mid]
+    return 0.5 * (ordered[mid - 1] + ordered[mid])
+
+
+class BlasThreadTuner:
+    """Chooses between one BLAS thread and ``max_threads`` while training.
+
+    Call :meth:`new_epoch` before each epoch and wrap every full-sized batch in
+    :meth:`batch_begin` / :meth:`batch_end`.
+
+    In a probing epoch the first ``2 * probe_batches`` full batches alternate
+    one thread and ``max_threads``; the setting with the lower median batch
+    time is kept (more threads must win by ``min_gain``). The next probe comes
+    after one epoch if the choice changed, otherwise after twice as many epochs
+    as last time, up to ``max_interval``. While more threads are in use, two
+    consecutive batches slower than ``slowdown`` times the one-thread median
+    switch back to one thread, and the next epoch probes again.
+
+    Parameters
+    ----------
+    max_threads : int
+        Thread count to compare against one thread.
+    set_threads : callable
+        ``set_threads(n)`` applies a thread count.
+    probe_batches : int, default=3
+        Batches timed per setting in a probe.
+    max_interval : int, default=16
+        Most epochs between probes.
+    min_gain : float, default=0.05
+        Relative speed-up more threads need to be chosen.
+    slowdown : float, default=1.5
+        Batch time, relative to the one-thread median, that counts as slow.
+    clock : callable, default=time.perf_counter
+
+    Attributes
+    ----------
+    threads : int
+        The current choice.
+    decisions : list of int
+        The choice after each probe or fallback, in order.
+
+    Examples
+    --------
+    >>> applied = []
+    >>> tuner = BlasThreadTuner(2, applied.append, probe_batches=1)
+    >>> tuner.new_epoch()
+    >>> applied
+    [1]
+    """
+
+    def __init__(
+        self,
+        max_threads: int,
+        set_threads: Callable[[int], None],
+        *,
+        probe_batches: int = 3,
+        max_interval: int = 16,
+        min_gain: float = 0.05,
+        slowdown: float = 1.5,
+        clock: Callable[[], float] = time.perf_counter,
+    ) -> None:
+        self.max_threads = int(max_threads)
+        self._set = set_threads
+        self.probe_batches = int(probe_batches)
+        self.max_interval = int(max_interval)
+        self.min_gain = float(min_gain)
+        self.slowdown = float(slowdown)
+        self._clock = clock
+        self.threads = 1
+        self.decisions: list[int] = []
+        self._interval = 1
+        self._until_probe = 0
+        self._schedule: list[int] = []
+        self._times: dict[int, list[float]] = {}
+        self._reference = None  # one-thread median of the last probe
+        self._slow = 0
+        self._start = 0.0
+        self._applied = None
+
+    def _apply(self, threads: int) -> None:
+        if threads != self._applied:
+            self._set(threads)
+            self._applied = threads
+
+    def new_epoch(self) -> None:
+        """Start an epoch: probe if one is due (an unfinished probe goes on)."""
+        if self._schedule:
+            return
+        if self._until_probe > 0:
+            self._until_probe -= 1
+            self._apply(self.threads)
+            return
+        self._schedule = [1, self.max_threads] * self.probe_batches
+        self._times = {1: [], self.max_threads: []}
+        self._apply(self._schedule[0])
+
+    def batch_begin(self) -> None:
+        """Before a full-sized batch."""
+        if self._schedule:
+            self._apply(self._schedule[0])
+        self._start = self._clock()
+
+    def batch_end(self) -> None:
+        """After that batch."""
+        elapsed = self._clock() - self._start
+        if self._schedule:
+            self._times[self._schedule.pop(0)].append(elapsed)
+            if not self._schedule:
+                self._decide()
+        elif self.threads > 1 and self._reference is not None:
+            self._slow = (
+                self._slow + 1 if elapsed > self.slowdown * self._reference else 0
+            )
+            if self._slow >= 2:
+                self._choose(1)
+                self._until_probe = 0
+
+    def _decide(self) -> None:
+        one = _median(self._times[1])
+        many = _median(self._times[self.max_threads])
+        self._reference = one
+        chosen = self.max_threads if many < (1.0 - self.min_gain) * one else 1
+        if chosen == self.threads and self.decisions:
+            self._interval = min(2 * self._interval, self.max_interval)
+        else:
+            self._interval = 1
+        self._choose(chosen)
+        self._until_probe = self._interval - 1
+
+    def _choose(self, threads: int) -> None:
+        self.threads = threads
+        self._slow = 0
+        self._schedule = []
+        self.decisions.append(threads)
+        self._apply(threads)

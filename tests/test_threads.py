@@ -1,0 +1,132 @@
+"""BLAS thread choice: the tuner's decisions on a scripted clock, and fits that
+use it against one-thread fits."""
+
+import numpy as np
+import pytest
+from threadpoolctl import threadpool_info, threadpool_limits
+
+import skdeep._base as base
+from skdeep import MLPRegressor
+from skdeep.nn.threads import BlasThreadTuner, same_products_across_threads
+
+
+class ScriptedMachine:
+    """A clock whose batches take ``seconds[threads]``; records thread changes."""
+
+    def __init__(self, seconds):
+        self.seconds = dict(seconds)
+        self.now = 0.0
+        self.threads = None
+        self.applied = []
+
+    def set_threads(self, n):
+        self.threads = n
+        self.applied.append(n)
+
+    def clock(self):
+        return self.now
+
+    def run(self, tuner, n_batches):
+        """One epoch of ``n_batches`` full batches; returns the threads used."""
+        tuner.new_epoch()
+        used = []
+        for _ in range(n_batches):
+            tuner.batch_begin()
+            used.append(self.threads)
+            self.now += self.seconds[self.threads]
+            tuner.batch_end()
+        return used
+
+
+def make(machine, **kwargs):
+    return BlasThreadTuner(2, machine.set_threads, clock=machine.clock, **kwargs)
+
+
+def test_probe_alternates_then_keeps_the_faster_setting():
+    machine = ScriptedMachine({1: 1.0, 2: 0.6})
+    tuner = make(machine, probe_batches=3)
+    used = machine.run(tuner, 10)
+    assert used == [1, 2, 1, 2, 1, 2, 2, 2, 2, 2]
+    assert tuner.threads == 2 and tuner.decisions == [2]
+
+
+def test_more_threads_must_win_by_min_gain():
+    machine = ScriptedMachine({1: 1.0, 2: 0.97})
+    tuner = make(machine, probe_batches=2, min_gain=0.05)
+    assert machine.run(tuner, 6)[-2:] == [1, 1]
+    assert tuner.decisions == [1]
+
+
+def test_probes_come_less_often_while_the_choice_holds():
+    machine = ScriptedMachine({1: 1.0, 2: 3.0})  # a busy machine
+    tuner = make(machine, probe_batches=1, max_interval=4)
+    probing = [len(set(machine.run(tuner, 4))) > 1 for _ in range(12)]
+    # probes after 1, 2, 4, 4, ... epochs
+    assert probing == [True, True, False, True, False, False, False, True,
+                       False, False, False, True]  # fmt: skip
+    assert set(tuner.decisions) == {1}
+
+
+def test_falls_back_to_one_thread_when_batches_slow_down():
+    machine = ScriptedMachine({1: 1.0, 2: 0.5})
+    tuner = make(machine, probe_batches=1)
+    machine.run(tuner, 4)
+    assert tuner.threads == 2
+    machine.seconds[2] = 4.0  # another process takes a core
+    used = machine.run(tuner, 5)
+    assert tuner.threads == 1
+    # after an epoch that probes, the new choice is made on fresh timings
+    assert used[-1] == 1 and tuner.decisions[-1] == 1
+    assert machine.run(tuner, 2) == [1, 2]  # the next epoch probes again
+
+
+def test_a_probe_longer_than_an_epoch_continues_in_the_next():
+    machine = ScriptedMachine({1: 1.0, 2: 0.5})
+    tuner = make(machine, probe_batches=3)
+    assert machine.run(tuner, 2) == [1, 2]
+    assert tuner.decisions == []
+    assert machine.run(tuner, 6) == [1, 2, 1, 2, 2, 2]
+    assert tuner.decisions == [2]
+
+
+def test_same_products_when_thread_count_does_not_matter():
+    calls = []
+    assert same_products_across_threads(
+        [(5, 3), (3, 1)], 7, np.float32, calls.append, 4
+    )
+    assert calls[-1] == 1 and set(calls) == {1, 4}
+
+
+def blas_threads():
+    return [i["num_threads"] for i in threadpool_info() if i["user_api"] == "blas"]
+
+
+@pytest.mark.parametrize("dtype", [np.float64, np.float32])
+def test_tuned_fit_equals_one_thread_fit_and_restores_threads(monkeypatch, dtype):
+    created = []
+
+    class Recording(BlasThreadTuner):
+        def __init__(self, *args, **kwargs):
+            super().__init__(*args, probe_batches=2, **kwargs)
+            created.append(self)
+
+    monkeypatch.setattr(base, "BlasThreadTuner", Recording)
+    rng = np.random.RandomState(0)
+    X = rng.normal(size=(900, 64)).astype(dtype)
+    y = np.sin(X[:, :3].sum(axis=1))
+    params = dict(hidden_layer_sizes=(256,), max_iter=3, tol=0, random_state=0)
+    before = blas_threads()
+    with threadpool_limits(2, user_api="blas"):
+        tuned = MLPRegressor(**params).fit(X, y)
+        inside = blas_threads()
+    assert blas_threads() == before
+    with threadpool_limits(1, user_api="blas"):
+        single = MLPRegressor(**params).fit(X, y)
+    shapes = ((64, 256), (256, 1))
+    # a tuner runs exactly where the BLAS was found thread-invariant
+    assert bool(created) == base._tunable(shapes, 200, np.dtype(dtype).str, 2)
+    assert set(inside) == {2}
+    if created:
+        assert sum(len(t.decisions) for t in created) >= 1
+        np.testing.assert_array_equal(tuned.predict(X), single.predict(X))
+        np.testing.assert_array_equal(tuned.loss_curve_, single.loss_curve_)
