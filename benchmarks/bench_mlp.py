@@ -164,31 +164,38 @@ def torch_fit(torch, X, y, case: Case, epochs: int, seed: int = 0):
     return model
 
 
-def skdeep_blas_threads(case: Case, X, y) -> int | None:
+def skdeep_blas_threads(case: Case, X, y, epochs: int) -> tuple[int, float] | None:
     """BLAS threads skdeep trains this case with, read from inside its
-    training loop (skdeep may limit BLAS threads for small products).
+    training loop: skdeep uses one thread for small products and, for larger
+    ones, times one thread against all of them as it trains.
 
-    An Adam whose ``step`` records the thread count trains one epoch on two
-    batches. Returns None if that cannot be done.
+    An Adam whose ``step`` records the thread count of every batch runs one
+    untimed fit like the timed ones. Returns the most used count and the share
+    of batches that used it, or None if that cannot be done.
     """
+    from threadpoolctl import ThreadpoolController
+
     from skdeep.optimizers import Adam
 
+    libraries = ThreadpoolController().select(user_api="blas").lib_controllers
     seen = []
 
     class ThreadProbe(Adam):
         def step(self, params, grads, state, lr):
-            if not seen:
-                seen.append(blas_threads())
+            # a live, cheap read (threadpool_info() would take milliseconds)
+            seen.append(max((lib.num_threads for lib in libraries), default=1))
             super().step(params, grads, state, lr)
 
-    params = {**estimator_params(case, 1), "solver": ThreadProbe()}
+    params = {**estimator_params(case, epochs), "solver": ThreadProbe()}
     cls = skdeep.MLPClassifier if case.classes else skdeep.MLPRegressor
-    rows = 2 * case.batch_size
     try:
-        cls(**params).fit(X[:rows], y[:rows])
+        cls(**params).fit(X, y)
     except Exception:  # a probe, not a benchmark: never fail the run for it
         return None
-    return seen[0] if seen else None
+    if not seen:
+        return None
+    mode = max(set(seen), key=seen.count)
+    return mode, seen.count(mode) / len(seen)
 
 
 # ---------------------------------------------------------------- fit speed
@@ -252,7 +259,7 @@ def bench_fit(report, cases, epochs, repeats, torch, n_gemm):
         times = alternate(runners, repeats, warmup=warmup)
         t_skdeep = median(times["skdeep"])
         flops = 6.0 * case.n_params * case.n_samples * epochs
-        threads = skdeep_blas_threads(case, X, y)
+        threads = skdeep_blas_threads(case, X, y, epochs)
         gflops = flops / t_skdeep / 1e9
         rows.append(
             [
@@ -277,11 +284,13 @@ def bench_fit(report, cases, epochs, repeats, torch, n_gemm):
             models["sklearn"] = make_estimator("sklearn", case, epochs).fit(X, y)
     peaks = report_peaks(report, n_gemm, peaks_before, measure_peaks(n_gemm))
     for row in rows:
-        dtype_name, threads, gflops = row[-2]
-        if threads is None:  # unknown: assume the current thread count
-            threads = blas_threads()
+        dtype_name, used, gflops = row[-2]
+        if used is None:  # unknown: assume the current thread count
+            used = (blas_threads(), 1.0)
+        threads, share = used
         peak = peaks[(dtype_name, 1 if threads == 1 else None)]
-        row[-2] = f"{100 * gflops / peak:.1f}% ({threads} thr)"
+        label = f"{threads} thr" if share == 1 else f"{threads} thr in {share:.0%}"
+        row[-2] = f"{100 * gflops / peak:.1f}% ({label})"
     report()
     report(
         f"## Fit: median seconds for {epochs} epoch(s) of Adam "
@@ -312,8 +321,10 @@ def bench_fit(report, cases, epochs, repeats, torch, n_gemm):
         "GF/s counts 6 x n_parameters x n_samples FLOPs per epoch (an upper "
         "bound: no input gradient is computed for the first layer, whose weights "
         "so cost 4 FLOPs per sample, not 6); the peak is NumPy's GEMM "
-        "at the BLAS thread count skdeep used while training that case (read "
-        "from inside its training loop). "
+        "at the BLAS thread count skdeep used most while training that case "
+        "(read from inside its training loop in one more, untimed fit: skdeep "
+        "times one thread against all of them on its batches, so the count can "
+        "change during a fit; 'in N%' gives the share of batches that used it). "
         "max/min of runs: slowest over fastest run of skdeep / sklearn / torch "
         "(how noisy the machine was)."
     )
