@@ -53,9 +53,11 @@ PREDICT_CHUNK_ELEMENTS = 1 << 22
 #: least this large times one BLAS thread against all of them while it runs
 #: (see skdeep.nn.threads.BlasThreadTuner); smaller products use one thread
 TUNE_MIN_WORK = 1 << 18
-#: full-batch products (L-BFGS, Newton-CG) smaller than this run with one BLAS
-#: thread: a second thread gains little on them when the machine is idle and
-#: loses 10x and more when another process holds a core
+#: products smaller than this that are not tuned (full-batch L-BFGS and
+#: Newton-CG, and products whose results depend on the thread count) run with
+#: one BLAS thread: a second thread gains little on them when the machine is
+#: idle and loses 10x and more when another process holds a core; larger ones
+#: use the caller's thread count
 SINGLE_THREAD_MAX_WORK = 1 << 24
 
 
@@ -106,7 +108,7 @@ def _blas_threads(network, rows: int, stochastic: bool):
             )
         ):
             yield BlasThreadTuner(max_threads, _set_blas_threads)
-        elif stochastic or work < SINGLE_THREAD_MAX_WORK:
+        elif work < SINGLE_THREAD_MAX_WORK:
             _set_blas_threads(1)
             yield None
         else:

@@ -1,12 +1,16 @@
 """BLAS thread choice: the tuner's decisions on a scripted clock, and fits that
 use it against one-thread fits."""
 
+import warnings
+
 import numpy as np
 import pytest
+from sklearn.exceptions import ConvergenceWarning
 from threadpoolctl import threadpool_info, threadpool_limits
 
 import skdeep._base as base
 from skdeep import MLPRegressor
+from skdeep.nn.optimizers import Adam
 from skdeep.nn.threads import BlasThreadTuner, same_products_across_threads
 
 
@@ -130,3 +134,42 @@ def test_tuned_fit_equals_one_thread_fit_and_restores_threads(monkeypatch, dtype
         assert sum(len(t.decisions) for t in created) >= 1
         np.testing.assert_array_equal(tuned.predict(X), single.predict(X))
         np.testing.assert_array_equal(tuned.loss_curve_, single.loss_curve_)
+
+
+class ThreadRecordingAdam(Adam):
+    """Records the BLAS thread count at every step (a live threadpoolctl read)."""
+
+    def __init__(self, seen=None):
+        super().__init__()
+        self.seen = seen
+
+    def step(self, params, grads, state, lr):
+        libraries = base._blas_controller().lib_controllers
+        self.seen.append(max(lib.num_threads for lib in libraries))
+        super().step(params, grads, state, lr)
+
+
+@pytest.mark.parametrize(
+    "hidden, expected",
+    [((64,), {1}), ((256, 256), {2})],
+    ids=["below 2^24: one thread", "from 2^24: the caller's"],
+)
+def test_untuned_products_use_one_thread_below_the_limit(monkeypatch, hidden, expected):
+    # products the BLAS does not compute identically at every thread count
+    monkeypatch.setattr(base, "_tunable", lambda *args: False)
+    seen = []
+    rng = np.random.RandomState(0)
+    X = rng.normal(size=(512, 64))
+    y = rng.normal(size=512)
+    est = MLPRegressor(
+        hidden_layer_sizes=hidden,
+        batch_size=256,
+        max_iter=1,
+        solver=ThreadRecordingAdam(seen),
+        random_state=0,
+    )
+    assert 256 * 256 * 256 == base.SINGLE_THREAD_MAX_WORK
+    with threadpool_limits(2, user_api="blas"), warnings.catch_warnings():
+        warnings.simplefilter("ignore", ConvergenceWarning)
+        est.fit(X, y)
+    assert set(seen) == expected
