@@ -62,7 +62,7 @@ def test_more_threads_must_win_by_min_gain():
 
 
 def test_probes_come_less_often_while_the_choice_holds():
-    machine = ScriptedMachine({1: 1.0, 2: 3.0})  # a busy machine
+    machine = ScriptedMachine({1: 1.0, 2: 1.2})  # more threads: a little slower
     tuner = make(machine, probe_batches=1, max_interval=4)
     probing = [len(set(machine.run(tuner, 4))) > 1 for _ in range(12)]
     # probes after 1, 2, 4, 4, ... epochs
@@ -71,17 +71,33 @@ def test_probes_come_less_often_while_the_choice_holds():
     assert set(tuner.decisions) == {1}
 
 
+def test_one_clearly_slower_probe_batch_ends_the_probe():
+    machine = ScriptedMachine({1: 1.0, 2: 20.0})  # another process holds a core
+    tuner = make(machine, probe_batches=3, slowdown=1.5)
+    assert machine.run(tuner, 6) == [1, 2, 1, 1, 1, 1]
+    assert tuner.decisions == [1]
+
+
+def test_probes_wait_four_times_longer_after_a_clearly_slower_batch():
+    machine = ScriptedMachine({1: 1.0, 2: 20.0})
+    tuner = make(machine, probe_batches=2, max_interval=8)
+    probing = [2 in machine.run(tuner, 4) for _ in range(14)]
+    # probes after 4, then 8 (the cap) epochs
+    assert probing == [True, False, False, False, True] + [False] * 7 + [True, False]
+    assert set(tuner.decisions) == {1}
+
+
 def test_falls_back_to_one_thread_when_batches_slow_down():
     machine = ScriptedMachine({1: 1.0, 2: 0.5})
     tuner = make(machine, probe_batches=1)
-    machine.run(tuner, 4)
-    assert tuner.threads == 2
+    for _ in range(4):  # probes in epochs 1, 2 and 4: the next is in epoch 8
+        machine.run(tuner, 4)
+    assert tuner.threads == 2 and tuner.decisions == [2, 2, 2]
     machine.seconds[2] = 4.0  # another process takes a core
-    used = machine.run(tuner, 5)
-    assert tuner.threads == 1
-    # after an epoch that probes, the new choice is made on fresh timings
-    assert used[-1] == 1 and tuner.decisions[-1] == 1
-    assert machine.run(tuner, 2) == [1, 2]  # the next epoch probes again
+    # two slow batches in a row, then one thread for the rest of the epoch
+    assert machine.run(tuner, 5) == [2, 2, 1, 1, 1]
+    assert tuner.decisions == [2, 2, 2, 1]
+    assert machine.run(tuner, 3) == [1, 2, 1]  # the next epoch probes again
 
 
 def test_a_probe_longer_than_an_epoch_continues_in_the_next():

@@ -81,7 +81,11 @@ class BlasThreadTuner:
     one thread and ``max_threads``; the setting with the lower median batch
     time is kept (more threads must win by ``min_gain``). The next probe comes
     after one epoch if the choice changed, otherwise after twice as many epochs
-    as last time, up to ``max_interval``. While more threads are in use, two
+    as last time, up to ``max_interval``. A probe batch with more threads that
+    takes over ``slowdown`` times the fastest one-thread batch so far ends the
+    probe at once, for one thread, and the next probe waits four times as many
+    epochs as the last wait (on a busy machine such a batch can take 30 times
+    longer than a one-thread batch, so one is enough and probes are costly). While more threads are in use, two
     consecutive batches slower than ``slowdown`` times the one-thread median
     switch back to one thread, and the next epoch probes again.
 
@@ -173,8 +177,12 @@ class BlasThreadTuner:
         """After that batch."""
         elapsed = self._clock() - self._start
         if self._schedule:
-            self._times[self._schedule.pop(0)].append(elapsed)
-            if not self._schedule:
+            threads = self._schedule.pop(0)
+            self._times[threads].append(elapsed)
+            one = self._times[1]
+            if threads > 1 and one and elapsed > self.slowdown * min(one):
+                self._decide(busy=True)  # clearly slower: pay for no more of it
+            elif not self._schedule:
                 self._decide()
         elif self.threads > 1 and self._reference is not None:
             self._slow = (
@@ -184,12 +192,14 @@ class BlasThreadTuner:
                 self._choose(1)
                 self._until_probe = 0
 
-    def _decide(self) -> None:
+    def _decide(self, busy: bool = False) -> None:
         one = _median(self._times[1])
         many = _median(self._times[self.max_threads])
         self._reference = one
         chosen = self.max_threads if many < (1.0 - self.min_gain) * one else 1
-        if chosen == self.threads and self.decisions:
+        if busy:
+            self._interval = min(4 * self._interval, self.max_interval)
+        elif chosen == self.threads and self.decisions:
             self._interval = min(2 * self._interval, self.max_interval)
         else:
             self._interval = 1
