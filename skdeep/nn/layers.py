@@ -52,6 +52,13 @@ def _training_buffer(layer, name, n):
     return None
 
 
+def _new_activation_cache(layer, batch_size, dtype):
+    """Preallocate the cache ``layer.activation`` fills in training (or None)."""
+    if not layer.activation.uses_cache:
+        return None
+    return np.empty((batch_size, layer.units), dtype=dtype)
+
+
 def _activation_cache(layer, z):
     """The buffer ``layer.activation.forward_train`` fills for ``z`` (or None)."""
     if not layer.activation.uses_cache:
@@ -196,11 +203,7 @@ class Dense(Layer):
 
     def allocate(self, batch_size, dtype, need_input_grad):
         self._out = np.empty((batch_size, self.units), dtype=dtype)
-        self._cache = (
-            np.empty((batch_size, self.units), dtype=dtype)
-            if self.activation.uses_cache
-            else None
-        )
+        self._cache = _new_activation_cache(self, batch_size, dtype)
         self._ones = np.ones(batch_size, dtype=dtype)
         self._dx = (
             np.empty((batch_size, self.n_in), dtype=dtype) if need_input_grad else None
@@ -267,11 +270,7 @@ class Activation(Layer):
 
     def allocate(self, batch_size, dtype, need_input_grad):
         self._out = np.empty((batch_size, self.units), dtype=dtype)
-        self._cache = (
-            np.empty((batch_size, self.units), dtype=dtype)
-            if self.activation.uses_cache
-            else None
-        )
+        self._cache = _new_activation_cache(self, batch_size, dtype)
 
     def forward(self, x, training=False):
         out = _training_buffer(self, "_out", x.shape[0]) if training else None

@@ -20,6 +20,7 @@ from __future__ import annotations
 
 import time
 from collections.abc import Callable, Iterable
+from statistics import median
 
 import numpy as np
 
@@ -61,14 +62,6 @@ def same_products_across_threads(
             if not np.array_equal(many, one):
                 return False
     return True
-
-
-def _median(values: list[float]) -> float:
-    ordered = sorted(values)
-    mid = len(ordered) // 2
-    if len(ordered) % 2:
-        return ordered[mid]
-    return 0.5 * (ordered[mid - 1] + ordered[mid])
 
 
 class BlasThreadTuner:
@@ -193,8 +186,8 @@ class BlasThreadTuner:
                 self._until_probe = 0
 
     def _decide(self, busy: bool = False) -> None:
-        one = _median(self._times[1])
-        many = _median(self._times[self.max_threads])
+        one = median(self._times[1])
+        many = median(self._times[self.max_threads])
         self._reference = one
         chosen = self.max_threads if many < (1.0 - self.min_gain) * one else 1
         if busy:
