@@ -90,7 +90,7 @@ def _blas_threads(network, rows: int, stochastic: bool):
     shapes = [
         shape
         for layer in network.layers
-        for name, shape in layer.param_shapes.items()
+        for shape in layer.param_shapes.values()
         if len(shape) == 2
     ]
     work = rows * max((a * b for a, b in shapes), default=0)

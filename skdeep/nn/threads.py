@@ -78,9 +78,10 @@ class BlasThreadTuner:
     takes over ``slowdown`` times the fastest one-thread batch so far ends the
     probe at once, for one thread, and the next probe waits four times as many
     epochs as the last wait (on a busy machine such a batch can take 30 times
-    longer than a one-thread batch, so one is enough and probes are costly). While more threads are in use, two
-    consecutive batches slower than ``slowdown`` times the one-thread median
-    switch back to one thread, and the next epoch probes again.
+    longer than a one-thread batch, so one is enough and probes are costly).
+    While more threads are in use, two consecutive batches slower than
+    ``slowdown`` times the one-thread median switch back to one thread, and the
+    next epoch probes again.
 
     Parameters
     ----------
