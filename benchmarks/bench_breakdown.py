@@ -47,7 +47,7 @@ def replay_epoch(X, Y, net, loss, opt, state, idx, buffers, times):
         rows = idx[start : start + BATCH]
         t0 = clock()
         Xb = _take_rows(X, rows, xb)
-        Yb = np.take(Y, rows, axis=0, out=yb[: len(rows)])
+        Yb = _take_rows(Y, rows, yb)
         t1 = clock()
         raw = net.forward(Xb, training=True)
         t2 = clock()

@@ -161,3 +161,23 @@ def test_dense_gradients_with_and_without_fitting_buffers(allocated_rows):
     net.backward(delta.copy())
     np.testing.assert_allclose(layer.grads["bias"], (delta * slope).sum(axis=0))
     np.testing.assert_allclose(layer.grads["kernel"], x.T @ (delta * slope))
+
+
+@pytest.mark.parametrize("dtype", [np.float64, np.float32])
+@pytest.mark.parametrize("units", [1, 3])
+@pytest.mark.parametrize("allocated_rows", [None, 8])
+def test_dense_input_gradient(dtype, units, allocated_rows):
+    # one output unit takes a broadcast outer product, wider layers a matrix
+    # product: both are delta @ kernel.T, for 2-D and sequence (3-D) inputs
+    layer = Dense(units, "tanh")
+    net = Sequential([Dense(4), layer]).build(4, np.random.RandomState(3), dtype)
+    if allocated_rows is not None:
+        net.allocate(allocated_rows)
+    for shape in [(8, 4), (2, 4, 4)]:
+        x = rng.normal(size=shape).astype(dtype)
+        a = net.forward(x, training=True)
+        delta = rng.normal(size=a.shape).astype(dtype)
+        expected = (delta * (1 - a * a)) @ layer.kernel.T
+        dx = layer.backward(delta.copy())
+        assert dx.shape == (*shape[:-1], 4) and dx.dtype == dtype
+        np.testing.assert_allclose(dx, expected, rtol=1e-5 if dtype == np.float32 else 1e-12)

@@ -59,7 +59,8 @@ def test_adam_three_steps():
         expected = expected - lr_t * m / (np.sqrt(v) + eps)
     np.testing.assert_allclose(p, expected, rtol=1e-13)
     assert state["t"] == 3
-    np.testing.assert_allclose(state["m"], m)
+    np.testing.assert_allclose(state["m_sum"] * (1 - b1), m, rtol=1e-13)
+    np.testing.assert_allclose(state["v_sum"] * (1 - b2), v, rtol=1e-13)
 
 
 def test_adagrad_three_steps():
@@ -160,3 +161,24 @@ def test_optimizers_pickle_and_compare():
 def test_unknown_optimizer_lists_valid_names():
     with pytest.raises(ValueError, match="Unknown optimizer 'foo'.*adam"):
         optimizers.get("foo")
+
+
+@pytest.mark.parametrize("dtype", [np.float64, np.float32])
+def test_adam_effective_step_is_the_applied_step(dtype):
+    # the proximal L1 step reuses this per-weight step: it must be the one the
+    # last update applied to the (bias-corrected) first moment
+    b1, b2, eps = 0.8, 0.99, 1e-7
+    opt = optimizers.Adam(beta_1=b1, beta_2=b2, epsilon=eps)
+    p, state = run(opt, STEPS[:2], dtype)
+    before = p.copy()
+    opt.step(p, STEPS[2].astype(dtype), state, LR)
+    m, v = np.zeros(3), np.zeros(3)
+    for g in STEPS:
+        m = b1 * m + (1 - b1) * g
+        v = b2 * v + (1 - b2) * g * g
+    lr_t = LR * math.sqrt(1 - b2**3) / (1 - b1**3)
+    expected = lr_t / (np.sqrt(v) + eps)
+    step = opt.effective_step(state, LR, 2)
+    rtol = 1e-12 if dtype == np.float64 else 1e-5
+    np.testing.assert_allclose(step, expected[:2], rtol=rtol)
+    np.testing.assert_allclose(before - p, expected * m, rtol=rtol)

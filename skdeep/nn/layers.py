@@ -240,7 +240,12 @@ class Dense(Layer):
         if not need_input_grad:
             return None
         out = _training_buffer(self, "_dx", delta.shape[0])
-        dx = np.matmul(delta, self.kernel.T, out=out)
+        if self.units == 1:
+            # an outer product: the same single multiplications as the
+            # matrix product, broadcast (twice as fast as matmul with k=1)
+            dx = np.multiply(delta, self.kernel.T, out=out)
+        else:
+            dx = np.matmul(delta, self.kernel.T, out=out)
         return dx if len(lead) == 1 else dx.reshape(*lead, self.n_in)
 
 
