@@ -180,4 +180,6 @@ def test_dense_input_gradient(dtype, units, allocated_rows):
         expected = (delta * (1 - a * a)) @ layer.kernel.T
         dx = layer.backward(delta.copy())
         assert dx.shape == (*shape[:-1], 4) and dx.dtype == dtype
-        np.testing.assert_allclose(dx, expected, rtol=1e-5 if dtype == np.float32 else 1e-12)
+        np.testing.assert_allclose(
+            dx, expected, rtol=1e-5 if dtype == np.float32 else 1e-12
+        )
