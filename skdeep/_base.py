@@ -59,6 +59,10 @@ TUNE_MIN_WORK = 1 << 18
 #: idle and loses 10x and more when another process holds a core; larger ones
 #: use the caller's thread count
 SINGLE_THREAD_MAX_WORK = 1 << 24
+#: a recurrent network's products over whole sequences (batch x time steps
+#: rows) are checked for thread invariance at up to this many elements per
+#: operand (rows x widest layer), so the check stays small next to training
+SEQUENCE_CHECK_ELEMENTS = 1 << 20
 
 
 @functools.cache
@@ -70,7 +74,7 @@ def _blas_controller():
 @functools.lru_cache(maxsize=64)
 def _tunable(kernel_shapes, rows, dtype, max_threads) -> bool:
     """Whether the BLAS gives the same products at any thread count for these
-    shapes (checked once per process and shape set)."""
+    shapes at each row count in ``rows`` (checked once per process and set)."""
     return same_products_across_threads(
         kernel_shapes, rows, dtype, _set_blas_threads, max_threads
     )
@@ -82,11 +86,11 @@ def _set_blas_threads(n: int) -> None:
 
 
 @contextmanager
-def _blas_threads(network, rows: int, stochastic: bool):
-    """Set the BLAS thread count for training ``network`` on products of
-    ``rows`` rows, restoring the caller's on exit; yield a
-    :class:`~skdeep.nn.threads.BlasThreadTuner` when mini-batch training
-    should choose the count as it goes, else None."""
+def _blas_threads(network, rows: int, stochastic: bool, steps: int = 1):
+    """Set the BLAS thread count for training ``network`` on batches of
+    ``rows`` rows (of ``steps`` time steps for sequences), restoring the
+    caller's on exit; yield a :class:`~skdeep.nn.threads.BlasThreadTuner` when
+    mini-batch training should choose the count as it goes, else None."""
     shapes = [
         shape
         for layer in network.layers
@@ -94,6 +98,11 @@ def _blas_threads(network, rows: int, stochastic: bool):
         if len(shape) == 2
     ]
     work = rows * max((a * b for a, b in shapes), default=0)
+    check_rows = (rows,)
+    if steps > 1:  # the products over whole sequences, up to a size
+        widest = max((max(shape) for shape in shapes), default=1)
+        cap = max(rows, SEQUENCE_CHECK_ELEMENTS // widest)
+        check_rows = (rows, min(rows * steps, cap))
     controller = _blas_controller()
     max_threads = max(
         (lib.num_threads for lib in controller.lib_controllers), default=1
@@ -104,7 +113,7 @@ def _blas_threads(network, rows: int, stochastic: bool):
             and work >= TUNE_MIN_WORK
             and max_threads > 1
             and _tunable(
-                tuple(sorted(set(shapes))), rows, network.dtype.str, max_threads
+                tuple(sorted(set(shapes))), check_rows, network.dtype.str, max_threads
             )
         ):
             yield BlasThreadTuner(max_threads, _set_blas_threads)
@@ -451,7 +460,8 @@ class BaseMultilayerPerceptron(CallbackSupportMixin, BaseEstimator, metaclass=AB
         )
 
         stochastic = self._is_stochastic()
-        with _blas_threads(network, self._batch_rows(data), stochastic) as tuner:
+        steps = data.X.shape[1] if data.X.ndim == 3 else 1
+        with _blas_threads(network, self._batch_rows(data), stochastic, steps) as tuner:
             if stochastic:
                 hooks = {}
                 if per_epoch and callbacks.context is not None:

@@ -9,7 +9,7 @@ from sklearn.exceptions import ConvergenceWarning
 from threadpoolctl import threadpool_info, threadpool_limits
 
 import skdeep._base as base
-from skdeep import MLPRegressor
+from skdeep import MLPRegressor, SimpleRNN
 from skdeep.nn.optimizers import Adam
 from skdeep.nn.threads import BlasThreadTuner, same_products_across_threads
 
@@ -115,6 +115,60 @@ def test_same_products_when_thread_count_does_not_matter():
         [(5, 3), (3, 1)], 7, np.float32, calls.append, 4
     )
     assert calls[-1] == 1 and set(calls) == {1, 4}
+
+
+def test_same_products_checks_every_row_count():
+    calls = []
+    shapes = [(5, 3), (3, 1)]
+    assert same_products_across_threads(shapes, (7, 70), np.float64, calls.append, 2)
+    assert len(calls) == 2 * len(shapes) * 2  # both thread counts, per shape and rows
+
+
+def test_recurrent_fit_checks_products_over_whole_sequences(monkeypatch):
+    # a recurrent layer multiplies batch x time steps rows by its input kernel
+    # and sums its kernel gradients over them: the check covers that length
+    seen = []
+
+    def recording(shapes, rows, dtype, max_threads):
+        seen.append(rows)
+        return False
+
+    monkeypatch.setattr(base, "_tunable", recording)
+    rng = np.random.RandomState(0)
+    X = rng.normal(size=(128, 12, 8))
+    y = X[:, -1, 0]
+    rnn = SimpleRNN(hidden_layer_sizes=(64,), batch_size=64, max_iter=1)
+    with threadpool_limits(2, user_api="blas"), warnings.catch_warnings():
+        warnings.simplefilter("ignore", ConvergenceWarning)
+        rnn.fit(X, y)
+    assert seen == [(64, 64 * 12)]
+
+
+def test_tuned_recurrent_fit_equals_one_thread_fit(monkeypatch):
+    created = []
+
+    class Recording(BlasThreadTuner):
+        def __init__(self, *args, **kwargs):
+            super().__init__(*args, probe_batches=1, **kwargs)
+            created.append(self)
+
+    monkeypatch.setattr(base, "BlasThreadTuner", Recording)
+    rng = np.random.RandomState(0)
+    X = rng.normal(size=(256, 10, 8))
+    y = np.tanh(X[:, -3:, 0].sum(axis=1))
+    params = dict(hidden_layer_sizes=(64,), batch_size=64, max_iter=3, random_state=0)
+    with threadpool_limits(2, user_api="blas"), warnings.catch_warnings():
+        warnings.simplefilter("ignore", ConvergenceWarning)
+        tuned = SimpleRNN(**params).fit(X, y)
+    with threadpool_limits(1, user_api="blas"), warnings.catch_warnings():
+        warnings.simplefilter("ignore", ConvergenceWarning)
+        single = SimpleRNN(**params).fit(X, y)
+    shapes = ((8, 64), (64, 1), (64, 64))
+    assert bool(created) == base._tunable(shapes, (64, 640), "<f8", 2)
+    if created:
+        assert sum(len(t.decisions) for t in created) >= 1
+        np.testing.assert_array_equal(tuned.predict(X), single.predict(X))
+        np.testing.assert_array_equal(tuned.loss_curve_, single.loss_curve_)
 
 
 def blas_threads():

@@ -18,6 +18,7 @@ libraries may not, and then training keeps a fixed thread count).
 
 from __future__ import annotations
 
+import itertools
 import time
 from collections.abc import Callable, Iterable
 from statistics import median
@@ -29,7 +30,7 @@ __all__ = ["BlasThreadTuner", "same_products_across_threads"]
 
 def same_products_across_threads(
     kernel_shapes: Iterable[tuple[int, int]],
-    rows: int,
+    rows: int | Iterable[int],
     dtype,
     set_threads: Callable[[int], None],
     max_threads: int,
@@ -37,10 +38,14 @@ def same_products_across_threads(
     """Whether every training product of these shapes is bit for bit the same
     with one BLAS thread and with ``max_threads``.
 
-    For each kernel shape ``(n_in, units)`` the three products of a dense
-    layer's training step, ``x @ W``, ``x.T @ delta`` and ``delta @ W.T``,
-    plus the column sums ``ones @ delta``, are computed on random data of
-    ``rows`` rows at both thread counts. ``set_threads`` is left at one thread.
+    For each kernel shape ``(n_in, units)`` and each row count in ``rows``,
+    the three products of a dense layer's training step, ``x @ W``,
+    ``x.T @ delta`` and ``delta @ W.T``, plus the column sums ``ones @ delta``,
+    are computed on random data at both thread counts. Several row counts
+    matter where the products differ in length: a recurrent layer multiplies
+    its whole sequence (batch x time steps rows) by its input kernel, and sums
+    its kernel gradients over all of them (an inner dimension some BLAS
+    libraries split between threads). ``set_threads`` is left at one thread.
 
     Examples
     --------
@@ -49,11 +54,13 @@ def same_products_across_threads(
     """
     rng = np.random.default_rng(0)
     dtype = np.dtype(dtype)
-    for n_in, units in set(kernel_shapes):
-        x = rng.standard_normal((rows, n_in)).astype(dtype)
+    row_counts = sorted({int(r) for r in np.atleast_1d(rows)})
+    shapes = sorted(set(kernel_shapes))
+    for (n_in, units), n_rows in itertools.product(shapes, row_counts):
+        x = rng.standard_normal((n_rows, n_in)).astype(dtype)
         w = rng.standard_normal((n_in, units)).astype(dtype)
-        delta = rng.standard_normal((rows, units)).astype(dtype)
-        ones = np.ones(rows, dtype=dtype)
+        delta = rng.standard_normal((n_rows, units)).astype(dtype)
+        ones = np.ones(n_rows, dtype=dtype)
         results = []
         for threads in (max_threads, 1):
             set_threads(threads)
