@@ -109,6 +109,19 @@ def test_a_probe_longer_than_an_epoch_continues_in_the_next():
     assert tuner.decisions == [2]
 
 
+def record_tuners(monkeypatch, probe_batches):
+    """Make fits build tuners with ``probe_batches``; return the list they join."""
+    created = []
+
+    class Recording(BlasThreadTuner):
+        def __init__(self, *args, **kwargs):
+            super().__init__(*args, probe_batches=probe_batches, **kwargs)
+            created.append(self)
+
+    monkeypatch.setattr(base, "BlasThreadTuner", Recording)
+    return created
+
+
 def test_same_products_when_thread_count_does_not_matter():
     calls = []
     assert same_products_across_threads(
@@ -145,14 +158,7 @@ def test_recurrent_fit_checks_products_over_whole_sequences(monkeypatch):
 
 
 def test_tuned_recurrent_fit_equals_one_thread_fit(monkeypatch):
-    created = []
-
-    class Recording(BlasThreadTuner):
-        def __init__(self, *args, **kwargs):
-            super().__init__(*args, probe_batches=1, **kwargs)
-            created.append(self)
-
-    monkeypatch.setattr(base, "BlasThreadTuner", Recording)
+    created = record_tuners(monkeypatch, probe_batches=1)
     rng = np.random.RandomState(0)
     X = rng.normal(size=(256, 10, 8))
     y = np.tanh(X[:, -3:, 0].sum(axis=1))
@@ -177,14 +183,7 @@ def blas_threads():
 
 @pytest.mark.parametrize("dtype", [np.float64, np.float32])
 def test_tuned_fit_equals_one_thread_fit_and_restores_threads(monkeypatch, dtype):
-    created = []
-
-    class Recording(BlasThreadTuner):
-        def __init__(self, *args, **kwargs):
-            super().__init__(*args, probe_batches=2, **kwargs)
-            created.append(self)
-
-    monkeypatch.setattr(base, "BlasThreadTuner", Recording)
+    created = record_tuners(monkeypatch, probe_batches=2)
     rng = np.random.RandomState(0)
     X = rng.normal(size=(900, 64)).astype(dtype)
     y = np.sin(X[:, :3].sum(axis=1))
