@@ -287,7 +287,7 @@ class Adam(Optimizer):
         state["t"] = 0
         return state
 
-    def _sum_scales(self):
+    def _root_one_minus_beta_2(self):
         """``sqrt(1 - beta_2)``: the denominator ``sqrt(v) + epsilon`` is
         ``root * (sqrt(v_sum) + epsilon / root)``."""
         return math.sqrt(1.0 - self.beta_2)
@@ -304,7 +304,7 @@ class Adam(Optimizer):
         lr_t = lr * math.sqrt(1.0 - b2**t) / (1.0 - b1**t)
         state["lr_t"] = lr_t
         # lr_t * m / (sqrt(v) + eps), written with the sums
-        root = self._sum_scales()
+        root = self._root_one_minus_beta_2()
         np.sqrt(v, out=scratch)
         scratch += self.epsilon / root
         np.divide(m, scratch, out=scratch)
@@ -312,7 +312,7 @@ class Adam(Optimizer):
         params -= scratch
 
     def effective_step(self, state, lr, n):
-        root = self._sum_scales()
+        root = self._root_one_minus_beta_2()
         return self._per_coordinate(
             state, n, state["v_sum"], state["lr_t"] / root, self.epsilon / root
         )
