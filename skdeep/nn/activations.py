@@ -24,6 +24,8 @@ from dataclasses import dataclass
 import numpy as np
 from scipy.special import expit, ndtr
 
+from ._registry import lookup
+
 __all__ = ["Activation", "ACTIVATIONS", "get"]
 
 _INV_SQRT_2PI = 1.0 / math.sqrt(2.0 * math.pi)
@@ -217,10 +219,4 @@ def get(name: str | Activation) -> Activation:
     """
     if isinstance(name, Activation):
         return name
-    try:
-        return ACTIVATIONS[name]
-    except (KeyError, TypeError):
-        valid = ", ".join(sorted(ACTIVATIONS))
-        raise ValueError(
-            f"Unknown activation {name!r}; valid activations are: {valid}."
-        ) from None
+    return lookup(ACTIVATIONS, name, "activation")

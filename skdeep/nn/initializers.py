@@ -12,6 +12,8 @@ from collections.abc import Callable
 
 import numpy as np
 
+from ._registry import lookup
+
 __all__ = [
     "glorot_uniform",
     "glorot_normal",
@@ -162,10 +164,4 @@ def get(name: str | Initializer) -> Initializer:
     """
     if callable(name):
         return name
-    try:
-        return INITIALIZERS[name]
-    except (KeyError, TypeError):
-        valid = ", ".join(sorted(INITIALIZERS))
-        raise ValueError(
-            f"Unknown weight initializer {name!r}; valid initializers are: {valid}."
-        ) from None
+    return lookup(INITIALIZERS, name, "weight initializer")

@@ -16,6 +16,7 @@ import numpy as np
 from scipy.special import expit, xlogy
 
 from ._params import Configurable, _check_range
+from ._registry import lookup
 
 __all__ = [
     "Loss",
@@ -307,8 +308,4 @@ def get(name: str | Loss) -> Loss:
     """
     if isinstance(name, Loss):
         return name
-    try:
-        return LOSSES[name]()
-    except (KeyError, TypeError):
-        valid = ", ".join(sorted(LOSSES))
-        raise ValueError(f"Unknown loss {name!r}; valid losses are: {valid}.") from None
+    return lookup(LOSSES, name, "loss", plural="losses")()

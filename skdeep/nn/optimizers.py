@@ -23,6 +23,7 @@ import math
 import numpy as np
 
 from ._params import Configurable, _check_range
+from ._registry import lookup
 
 __all__ = [
     "Optimizer",
@@ -380,10 +381,4 @@ def get(name: str | Optimizer) -> Optimizer:
     """
     if isinstance(name, Optimizer):
         return name
-    try:
-        return OPTIMIZERS[name]()
-    except (KeyError, TypeError):
-        valid = ", ".join(sorted(OPTIMIZERS))
-        raise ValueError(
-            f"Unknown optimizer {name!r}; valid optimizers are: {valid}."
-        ) from None
+    return lookup(OPTIMIZERS, name, "optimizer")()

@@ -15,6 +15,7 @@ from __future__ import annotations
 import numpy as np
 
 from ._params import Configurable, _check_range
+from ._registry import lookup
 
 __all__ = ["Penalty", "L2", "L1", "ElasticNet", "soft_threshold", "PENALTIES", "get"]
 
@@ -168,10 +169,4 @@ def get(name: str | Penalty | None, l1_ratio: float = 0.15) -> Penalty | None:
         return name
     if name == "elasticnet":
         return ElasticNet(l1_ratio=l1_ratio)
-    try:
-        return PENALTIES[name]()
-    except (KeyError, TypeError):
-        valid = ", ".join(sorted(PENALTIES))
-        raise ValueError(
-            f"Unknown penalty {name!r}; valid penalties are: {valid} or None."
-        ) from None
+    return lookup(PENALTIES, name, "penalty", plural="penalties")()
