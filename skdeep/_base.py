@@ -1,11 +1,19 @@
-"""Shared estimator machinery: validation, fit/partial_fit, prediction."""
+"""Shared estimator machinery: parameters -> engine objects -> one call into
+:mod:`skdeep.nn.training`, and the fitted attributes that call leaves.
+
+The estimator only picks objects: it validates the data, builds the network,
+the loss, the optimizer (from the optimizer registry) and one frozen
+:class:`~skdeep.nn.training.TrainingConfig`, and makes one solver call under
+the BLAS thread policy of :mod:`skdeep.nn.threads`. A failing call leaves the
+estimator as it was (:func:`restored_on_failure`).
+"""
 
 from __future__ import annotations
 
 import copy
-import functools
 import warnings
 from abc import ABCMeta, abstractmethod
+from collections.abc import Iterator, Mapping
 from contextlib import contextmanager
 from dataclasses import dataclass
 from numbers import Integral, Real
@@ -21,13 +29,13 @@ from sklearn.utils.validation import (
     check_is_fitted,
     validate_data,
 )
-from threadpoolctl import ThreadpoolController
 
 from ._callbacks import CallbackSupportMixin, FitCallbacks
 from .nn import activations as _activations
 from .nn import initializers as _initializers
 from .nn import optimizers as _optimizers
 from .nn import penalties as _penalties
+from .nn import schedules as _schedules
 from .nn.layers import (
     Activation,
     BatchNormalization,
@@ -36,93 +44,68 @@ from .nn.layers import (
     LayerNormalization,
 )
 from .nn.network import Sequential
-from .nn.threads import BlasThreadTuner, same_products_across_threads
+from .nn.threads import blas_threads
 from .nn.training import (
-    SCHEDULES,
+    FULL_BATCH_SOLVERS,
+    EpochHooks,
+    TrainingConfig,
     TrainingState,
-    fit_lbfgs,
-    fit_newton_cg,
     fit_stochastic,
 )
 
-STOCHASTIC_SOLVERS = ("sgd", "adam", "adagrad", "rmsprop", "adamw")
-FULL_BATCH_SOLVERS = ("lbfgs", "newton-cg")
 #: elements per prediction chunk (rows x widest layer): bounds predict memory
 PREDICT_CHUNK_ELEMENTS = 1 << 22
-#: mini-batch training whose largest matrix product (rows x weights) is at
-#: least this large times one BLAS thread against all of them while it runs
-#: (see skdeep.nn.threads.BlasThreadTuner); smaller products use one thread
-TUNE_MIN_WORK = 1 << 18
-#: products smaller than this that are not tuned (full-batch L-BFGS and
-#: Newton-CG, and products whose results depend on the thread count) run with
-#: one BLAS thread: a second thread gains little on them when the machine is
-#: idle and loses 10x and more when another process holds a core; larger ones
-#: use the caller's thread count
-SINGLE_THREAD_MAX_WORK = 1 << 24
-#: a recurrent network's products over whole sequences (batch x time steps
-#: rows) are checked for thread invariance at up to this many elements per
-#: operand (rows x widest layer), so the check stays small next to training
-SEQUENCE_CHECK_ELEMENTS = 1 << 20
 
 
-@functools.cache
-def _blas_controller():
-    """threadpoolctl's controller of the BLAS libraries (built once: ~3 ms)."""
-    return ThreadpoolController().select(user_api="blas")
+class RegistryOptions(StrOptions):
+    """The names of one or more registries as a constraint, read when it is
+    checked: a name registered after import is valid, and the error message
+    lists the names registered at that moment."""
+
+    def __init__(self, *registries: Mapping) -> None:
+        self._registries = registries
+        super().__init__(set())
+
+    @property
+    def options(self) -> set:
+        return set().union(*(set(registry) for registry in self._registries))
+
+    @options.setter
+    def options(self, value) -> None:
+        """The options come from the registries; assignments are ignored."""
 
 
-@functools.lru_cache(maxsize=64)
-def _tunable(kernel_shapes, rows, dtype, max_threads) -> bool:
-    """Whether the BLAS gives the same products at any thread count for these
-    shapes at each row count in ``rows`` (checked once per process and set)."""
-    return same_products_across_threads(
-        kernel_shapes, rows, dtype, _set_blas_threads, max_threads
-    )
+class _Snapshot:
+    """What a failing fit must give back: the estimator's attributes, and
+    copies of the network and training state it trains in place."""
 
+    def __init__(self, estimator) -> None:
+        self.attributes = dict(estimator.__dict__)
+        self.trained = None
 
-def _set_blas_threads(n: int) -> None:
-    for library in _blas_controller().lib_controllers:
-        library.set_num_threads(n)
+    def keep_trained(self, estimator) -> None:
+        """Copy the network and state before training changes them in place."""
+        self.trained = copy.deepcopy((estimator._network, estimator._state))
+
+    def restore(self, estimator) -> None:
+        estimator.__dict__.clear()
+        estimator.__dict__.update(self.attributes)
+        if self.trained is not None:
+            estimator._network, estimator._state = self.trained
+            estimator._publish_state()
 
 
 @contextmanager
-def _blas_threads(network, rows: int, stochastic: bool, steps: int = 1):
-    """Set the BLAS thread count for training ``network`` on batches of
-    ``rows`` rows (of ``steps`` time steps for sequences), restoring the
-    caller's on exit; yield a :class:`~skdeep.nn.threads.BlasThreadTuner` when
-    mini-batch training should choose the count as it goes, else None."""
-    shapes = [
-        shape
-        for layer in network.layers
-        for shape in layer.param_shapes.values()
-        if len(shape) == 2
-    ]
-    work = rows * max((a * b for a, b in shapes), default=0)
-    check_rows = (rows,)
-    if steps > 1:  # the products over whole sequences, up to a size
-        widest = max((max(shape) for shape in shapes), default=1)
-        cap = max(rows, SEQUENCE_CHECK_ELEMENTS // widest)
-        check_rows = (rows, min(rows * steps, cap))
-    controller = _blas_controller()
-    max_threads = max(
-        (lib.num_threads for lib in controller.lib_controllers), default=1
-    )
-    with controller.limit(limits=max_threads):
-        if (
-            stochastic
-            and work >= TUNE_MIN_WORK
-            and max_threads > 1
-            and _tunable(
-                tuple(sorted(set(shapes))), check_rows, network.dtype.str, max_threads
-            )
-        ):
-            yield BlasThreadTuner(max_threads, _set_blas_threads)
-        elif work < SINGLE_THREAD_MAX_WORK:
-            _set_blas_threads(1)
-            yield None
-        else:
-            _set_blas_threads(max_threads)
-            yield None
+def restored_on_failure(estimator) -> Iterator[_Snapshot]:
+    """Leave ``estimator`` exactly as it was if the body raises (anything,
+    KeyboardInterrupt included). The body calls
+    :meth:`_Snapshot.keep_trained` before it trains an existing network."""
+    snapshot = _Snapshot(estimator)
+    try:
+        yield snapshot
+    except BaseException:
+        snapshot.restore(estimator)
+        raise
 
 
 @dataclass
@@ -157,7 +140,7 @@ class BaseMultilayerPerceptron(CallbackSupportMixin, BaseEstimator, metaclass=AB
         ],
         "activation": [StrOptions(set(_activations.ACTIVATIONS))],
         "solver": [
-            StrOptions(set(STOCHASTIC_SOLVERS + FULL_BATCH_SOLVERS)),
+            RegistryOptions(_optimizers.OPTIMIZERS, FULL_BATCH_SOLVERS),
             _optimizers.Optimizer,
         ],
         "alpha": [Interval(Real, 0, None, closed="left")],
@@ -165,7 +148,7 @@ class BaseMultilayerPerceptron(CallbackSupportMixin, BaseEstimator, metaclass=AB
             StrOptions({"auto"}),
             Interval(Integral, 1, None, closed="left"),
         ],
-        "learning_rate": [StrOptions(set(SCHEDULES))],
+        "learning_rate": [RegistryOptions(_schedules.SCHEDULES)],
         "learning_rate_init": [Interval(Real, 0, None, closed="neither")],
         "power_t": [Interval(Real, 0, None, closed="left")],
         "max_iter": [Interval(Integral, 1, None, closed="left")],
@@ -265,23 +248,12 @@ class BaseMultilayerPerceptron(CallbackSupportMixin, BaseEstimator, metaclass=AB
         )
 
     def _is_stochastic(self) -> bool:
-        return self.solver not in FULL_BATCH_SOLVERS
+        return not (isinstance(self.solver, str) and self.solver in FULL_BATCH_SOLVERS)
 
     def _make_optimizer(self) -> _optimizers.Optimizer:
-        """The optimizer object; string solvers read the estimator's parameters."""
-        solver = self.solver
-        if isinstance(solver, _optimizers.Optimizer):
-            return solver
-        if solver == "sgd":
-            return _optimizers.SGD(
-                momentum=self.momentum, nesterov=self.nesterovs_momentum
-            )
-        if solver == "adagrad":
-            return _optimizers.Adagrad(epsilon=self.epsilon)
-        if solver == "rmsprop":
-            return _optimizers.RMSProp(epsilon=self.epsilon)
-        cls = _optimizers.AdamW if solver == "adamw" else _optimizers.Adam
-        return cls(beta_1=self.beta_1, beta_2=self.beta_2, epsilon=self.epsilon)
+        """The optimizer object: an object as given, a registry name built from
+        the estimator parameters its class declares it reads."""
+        return _optimizers.from_estimator(self.solver, self.get_params(deep=False))
 
     def _make_penalty(self) -> _penalties.Penalty | None:
         if self.alpha == 0:
@@ -329,30 +301,22 @@ class BaseMultilayerPerceptron(CallbackSupportMixin, BaseEstimator, metaclass=AB
         y_val=None,
         sample_weight_val=None,
         incremental=False,
+        classes=None,
     ):
-        saved = dict(self.__dict__)
-        try:
+        """The one body of ``fit`` and ``partial_fit``: validate, then train."""
+        with restored_on_failure(self) as snapshot:
+            if incremental:
+                self._prepare_incremental(y, classes)
             data = self._prepare_fit(
                 X, y, sample_weight, X_val, y_val, sample_weight_val, incremental
             )
-        except BaseException:
-            self.__dict__.clear()
-            self.__dict__.update(saved)
-            raise
-        # training updates the network and its state in place: keep copies so
-        # that a call failing half-way leaves the model as it was
-        backup = None
-        if not data.first_pass:
-            backup = copy.deepcopy((self._network, self._state))
-        try:
+            if not data.first_pass:
+                # training updates the network and its state in place
+                snapshot.keep_trained(self)
             return self._run_solver(data, incremental=incremental)
-        except BaseException:
-            self.__dict__.clear()
-            self.__dict__.update(saved)
-            if backup is not None:
-                self._network, self._state = backup
-                self._publish_state()
-            raise
+
+    def _prepare_incremental(self, y, classes) -> None:
+        """Set up what a first ``partial_fit`` needs beyond ``fit``'s (classes)."""
 
     def _validate_fit_parameters(self, incremental):
         if incremental and self.early_stopping:
@@ -365,7 +329,7 @@ class BaseMultilayerPerceptron(CallbackSupportMixin, BaseEstimator, metaclass=AB
                 raise ValueError(
                     f"penalty={self.penalty!r} has an L1 part, which solver="
                     f"{self.solver!r} cannot handle. Use one of the stochastic "
-                    f"solvers {', '.join(map(repr, STOCHASTIC_SOLVERS))} (they apply "
+                    f"solvers {', '.join(map(repr, _optimizers.OPTIMIZERS))} (they apply "
                     "it as a proximal step giving exact zeros), or penalty='l2'."
                 )
         if self._is_stochastic():
@@ -449,32 +413,25 @@ class BaseMultilayerPerceptron(CallbackSupportMixin, BaseEstimator, metaclass=AB
                 state.learning_rate = float(self.learning_rate_init)
         # The network is scored on validation data while it trains.
         self._network, self._loss = network, loss
-        per_epoch = self._is_stochastic() and not incremental
+        stochastic = self._is_stochastic()
         callbacks = FitCallbacks(
             self,
             data.X,
             data.y,
             data.sample_weight,
             task_name="partial_fit" if incremental else "fit",
-            max_subtasks=self.max_iter if per_epoch else 0,
+            max_subtasks=self.max_iter if stochastic and not incremental else 0,
         )
-
-        stochastic = self._is_stochastic()
         steps = data.X.shape[1] if data.X.ndim == 3 else 1
-        with _blas_threads(network, self._batch_rows(data), stochastic, steps) as tuner:
+        with blas_threads(network, self._batch_rows(data), stochastic, steps) as tuner:
             if stochastic:
-                hooks = {}
-                if per_epoch and callbacks.context is not None:
-                    hooks = dict(
-                        on_epoch_begin=callbacks.on_epoch_begin,
-                        on_epoch_end=callbacks.on_epoch_end,
-                    )
                 self._train_stochastic(
-                    network, loss, data, state, rng, incremental, hooks, tuner
+                    network, loss, data, state, rng, incremental, callbacks, tuner
                 )
             else:
-                self._train_full_batch(network, loss, data, state)
-
+                solve = FULL_BATCH_SOLVERS[self.solver]
+                config = self._training_config(data.X.shape[0], incremental=False)
+                solve(network, loss, data.X, data.Y, data.sample_weight, state, config)
         self._state = state
         self.n_layers_ = len(self._hidden_layer_sizes()) + 2
         self.n_outputs_ = data.Y.shape[-1]
@@ -502,50 +459,48 @@ class BaseMultilayerPerceptron(CallbackSupportMixin, BaseEstimator, metaclass=AB
             return n if not self._is_stochastic() else min(200, n)
         return min(int(self.batch_size), n)
 
-    def _train_full_batch(self, network, loss, data, state):
-        options = dict(
+    def _batch_size(self, n_samples: int) -> int:
+        """Mini-batch size for ``n_samples`` training rows (stochastic solvers)."""
+        if not self._is_stochastic():
+            return n_samples
+        if self.batch_size == "auto":
+            return min(200, n_samples)
+        if self.batch_size > n_samples:
+            warnings.warn(
+                "Got `batch_size` less than 1 or larger than sample size. It is "
+                "going to be clipped",
+                stacklevel=6,
+            )
+        return int(np.clip(self.batch_size, 1, n_samples))
+
+    def _training_config(self, n_samples: int, *, incremental: bool) -> TrainingConfig:
+        """The one place the estimator's parameters become training settings."""
+        return TrainingConfig(
+            max_iter=self.max_iter,
+            batch_size=self._batch_size(n_samples),
+            shuffle=self.shuffle,
             penalty=self._make_penalty(),
             alpha=self.alpha,
-            max_iter=self.max_iter,
+            schedule=self.learning_rate,
+            learning_rate_init=self.learning_rate_init,
+            power_t=self.power_t,
             tol=self.tol,
+            n_iter_no_change=self.n_iter_no_change,
+            early_stopping=self.early_stopping,
+            incremental=incremental,
             verbose=bool(self.verbose),
+            clip_grad_norm=self.clip_grad_norm,
+            max_fun=self.max_fun,
+            warning_category=ConvergenceWarning,
         )
-        X, Y, sw = data.X, data.Y, data.sample_weight
-        if self.solver == "lbfgs":
-            result, history = fit_lbfgs(
-                network, loss, X, Y, sw, max_fun=self.max_fun, **options
-            )
-        else:
-            result, history = fit_newton_cg(network, loss, X, Y, sw, **options)
-        if not np.isfinite(network.params).all():
-            raise ValueError(
-                "Solver produced non-finite parameter weights. The input data "
-                "may contain large values and need to be preprocessed."
-            )
-        state.n_iter = min(int(result.nit), self.max_iter)
-        state.loss = float(result.fun)
-        state.loss_curve.extend(history["loss"])
-        state.best_loss = min([state.best_loss, *history["loss"]])
-        for key, values in history.items():
-            state.history.setdefault(key, []).extend(values)
-        if result.status != 0:
-            warnings.warn(
-                f"{self.solver} failed to converge after {state.n_iter} iteration(s) "
-                f"(status={result.status}): {result.message}. Increase the "
-                f"number of iterations (max_iter={self.max_iter}) or scale the "
-                "data.",
-                ConvergenceWarning,
-                stacklevel=4,
-            )
 
     def _train_stochastic(
-        self, network, loss, data, state, rng, incremental, hooks, tuner=None
+        self, network, loss, data, state, rng, incremental, callbacks, tuner=None
     ):
         optimizer = self._make_optimizer()
         if type(optimizer) is not type(getattr(self, "_optimizer", None)):
             state.optimizer_state = None
         self._optimizer = optimizer
-
         X, Y, sw = data.X, data.Y, data.sample_weight
         X_val, y_val, Y_val, sw_val = data.X_val, data.y_val, data.Y_val, None
         if X_val is not None:
@@ -556,65 +511,30 @@ class BaseMultilayerPerceptron(CallbackSupportMixin, BaseEstimator, metaclass=AB
             )
         validation = None
         if X_val is not None:
-            if state.validation_scores is None:
-                state.validation_scores = []
-            if self.early_stopping and state.best_validation_score is None:
-                state.best_validation_score = -np.inf
-                state.best_loss = None
-                state.best_params = network.params.copy()
-
-            def validation():
-                raw = network.forward(X_val)
-                val_loss = loss(Y_val, raw, sw_val)
-                return val_loss, self._score_output(loss.link(raw), y_val, sw_val)
-
-        if not self.early_stopping and state.best_loss is None:
-            state.best_loss = np.inf
-
-        n_samples = X.shape[0]
-        if self.batch_size == "auto":
-            batch_size = min(200, n_samples)
-        else:
-            if self.batch_size > n_samples:
-                warnings.warn(
-                    "Got `batch_size` less than 1 or larger than sample size. It is "
-                    "going to be clipped",
-                    stacklevel=5,
-                )
-            batch_size = int(np.clip(self.batch_size, 1, n_samples))
-
+            validation = self._validation_scorer(
+                network, loss, X_val, y_val, Y_val, sw_val
+            )
+        hooks = None
+        if not incremental and callbacks.context is not None:
+            hooks = EpochHooks(callbacks.on_epoch_begin, callbacks.on_epoch_end)
+        config = self._training_config(X.shape[0], incremental=incremental)
         fit_stochastic(
-            network,
-            loss,
-            optimizer,
-            X,
-            Y,
-            sw,
-            state,
-            rng=rng,
-            batch_size=batch_size,
-            max_iter=self.max_iter,
-            shuffle=self.shuffle,
-            penalty=self._make_penalty(),
-            alpha=self.alpha,
-            schedule=self.learning_rate,
-            learning_rate_init=self.learning_rate_init,
-            power_t=self.power_t,
-            tol=self.tol,
-            n_iter_no_change=self.n_iter_no_change,
-            validation=validation,
-            early_stopping=self.early_stopping,
-            incremental=incremental,
-            verbose=bool(self.verbose),
-            clip_grad_norm=self.clip_grad_norm,
-            warning_category=ConvergenceWarning,
-            thread_tuner=tuner,
-            **hooks,
-        )
+            network, loss, optimizer, X, Y, sw, state, config,
+            rng=rng, validation=validation, hooks=hooks, thread_tuner=tuner,
+        )  # fmt: skip
+
+    def _validation_scorer(self, network, loss, X_val, y_val, Y_val, sw_val):
+        """``() -> (val_loss, val_score)`` of the network as it trains."""
+
+        def validation():
+            raw = network.forward(X_val)
+            val_loss = loss(Y_val, raw, sw_val)
+            return val_loss, self._score_output(loss.link(raw), y_val, sw_val)
+
+        return validation
 
     def _split_validation(self, X, y, Y, sw, rng):
-        # stratify on the labels, except in the multilabel case
-        stratify = y if is_classifier(self) and np.ndim(y) == 1 else None
+        stratify = self._stratify_on(y, Y)
         arrays = [X, y, Y] + ([] if sw is None else [sw])
         split = train_test_split(
             *arrays,
@@ -632,6 +552,10 @@ class BaseMultilayerPerceptron(CallbackSupportMixin, BaseEstimator, metaclass=AB
         if not is_classifier(self):
             y_val = Y_val if Y_val.shape[1] > 1 else Y_val.ravel()
         return X_train, Y_train, sw_train, X_val, y_val, Y_val, sw_val
+
+    def _stratify_on(self, y, Y):
+        """What the early-stopping split is stratified on (None: not at all)."""
+        return None
 
     # ------------------------------------------------------------- predict
     def _forward(self, X) -> np.ndarray:

@@ -583,19 +583,13 @@ class MLPClassifier(ClassifierMixin, BaseMultilayerPerceptron):
         check_classification_targets(y)
         commit = {}
         if first_pass and not incremental:
+            # a single class trains as scikit-learn's does: to predict it
             binarizer = LabelBinarizer().fit(y)
-            if len(binarizer.classes_) < 2:
-                raise ValueError(
-                    f"{type(self).__name__} needs samples of at least 2 classes in "
-                    f"the data, but the data contains only one class: "
-                    f"{binarizer.classes_[0]!r}."
-                )
-            commit = {"_label_binarizer": binarizer, "classes_": binarizer.classes_}
-        elif first_pass:  # first call of partial_fit: classes come from `classes`
-            binarizer = self._label_binarizer
             commit = {"_label_binarizer": binarizer, "classes_": binarizer.classes_}
         else:
             binarizer = self._label_binarizer
+            if first_pass:  # first call of partial_fit: classes from `classes`
+                commit = {"_label_binarizer": binarizer, "classes_": binarizer.classes_}
             classes = unique_labels(y)
             if self.warm_start and not incremental:
                 if set(classes) != set(self.classes_):
@@ -628,13 +622,24 @@ class MLPClassifier(ClassifierMixin, BaseMultilayerPerceptron):
         if not np.isfinite(output).all():
             return np.nan
         binarizer = self._label_binarizer
-        if binarizer.y_type_ == "multiclass":
+        if len(binarizer.classes_) == 1:  # the one class is always predicted
+            labels = np.repeat(binarizer.classes_, len(output))
+        elif binarizer.y_type_ == "multiclass":
             labels = binarizer.classes_[output.argmax(axis=1)]
         elif binarizer.y_type_ == "binary":
             labels = binarizer.classes_[(output[:, 0] > 0.5).astype(int)]
         else:  # multilabel indicator
             labels = (output > 0.5).astype(int)
         return _metrics.accuracy(y, labels, sample_weight)
+
+    def _stratify_on(self, y, Y):
+        """The early-stopping split is stratified as scikit-learn's: on the
+        encoded target of a binary problem (so its errors name the values
+        'True' and 'False', as scikit-learn's do), on the labels of a
+        multiclass one, and not at all for multilabel targets."""
+        if Y.shape[1] == 1:
+            return Y.astype(bool)
+        return y if np.ndim(y) == 1 else None
 
     def _finalize_sample_weight(self, sample_weight, y, incremental):
         if self.class_weight is None:
@@ -714,36 +719,30 @@ default=None
         self : MLPClassifier
             The updated estimator.
         """
-        saved = dict(self.__dict__)
-        try:
-            if not hasattr(self, "classes_"):
-                if classes is None:
-                    raise ValueError(
-                        "classes must be passed on the first call to partial_fit."
-                    )
-                if type_of_target(y).startswith("multilabel"):
-                    binarizer = LabelBinarizer().fit(y)
-                else:
-                    binarizer = LabelBinarizer().fit(classes)
-                    if len(binarizer.classes_) < 2:
-                        raise ValueError(
-                            "classes must contain at least 2 classes, got "
-                            f"{binarizer.classes_}."
-                        )
-                self._label_binarizer = binarizer
-                self.classes_ = binarizer.classes_
-            elif classes is not None and not np.array_equal(
-                self.classes_, unique_labels(classes)
-            ):
+        return self._fit(
+            X, y, sample_weight=sample_weight, incremental=True, classes=classes
+        )
+
+    def _prepare_incremental(self, y, classes):
+        """The classes of a first ``partial_fit`` come from ``classes``."""
+        if not hasattr(self, "classes_"):
+            if classes is None:
                 raise ValueError(
-                    f"`classes={classes!r}` is not the same as on last call to "
-                    f"partial_fit, was: {self.classes_!r}"
+                    "classes must be passed on the first call to partial_fit."
                 )
-            return self._fit(X, y, sample_weight=sample_weight, incremental=True)
-        except BaseException:
-            self.__dict__.clear()
-            self.__dict__.update(saved)
-            raise
+            if type_of_target(y).startswith("multilabel"):
+                binarizer = LabelBinarizer().fit(y)
+            else:
+                binarizer = LabelBinarizer().fit(classes)
+            self._label_binarizer = binarizer
+            self.classes_ = binarizer.classes_
+        elif classes is not None and not np.array_equal(
+            self.classes_, unique_labels(classes)
+        ):
+            raise ValueError(
+                f"`classes={classes!r}` is not the same as on last call to "
+                f"partial_fit, was: {self.classes_!r}"
+            )
 
     def predict(self, X):
         """Predict class labels.

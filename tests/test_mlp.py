@@ -444,10 +444,33 @@ def test_poisson_rejects_negative_targets():
         MLPRegressor(loss="poisson").fit(X, y)
 
 
-def test_classifier_needs_two_classes():
+@pytest.mark.parametrize("solver", ["adam", "lbfgs"])
+def test_a_single_class_is_fitted_and_predicted_as_by_scikit_learn(solver):
     X, _ = regression_data()
-    with pytest.raises(ValueError, match="at least 2 classes"):
-        MLPClassifier().fit(X, np.zeros(len(X)))
+    y = np.full(len(X), "only")
+    params = dict(hidden_layer_sizes=(8,), solver=solver, max_iter=20, random_state=0)
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", ConvergenceWarning)
+        ours = MLPClassifier(**params).fit(X, y)
+        theirs = sknn.MLPClassifier(**params).fit(X, y)
+    np.testing.assert_array_equal(ours.classes_, theirs.classes_)
+    np.testing.assert_array_equal(ours.predict(X), theirs.predict(X))
+    np.testing.assert_allclose(
+        ours.predict_proba(X), theirs.predict_proba(X), rtol=1e-6, atol=1e-12
+    )
+
+
+def test_a_single_class_partial_fit_and_early_stopping():
+    X, _ = regression_data()
+    y = np.full(len(X), 3)
+    est = MLPClassifier(hidden_layer_sizes=(4,), random_state=0)
+    est.partial_fit(X, y, classes=[3])
+    np.testing.assert_array_equal(est.predict(X), y)
+    est = MLPClassifier(early_stopping=True, max_iter=5, random_state=0)
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", ConvergenceWarning)
+        est.fit(X, y)
+    assert est.validation_scores_ == [1.0] * est.n_iter_
 
 
 def test_divergence_restores_finite_weights_and_warns():

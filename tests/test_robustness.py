@@ -197,10 +197,13 @@ def test_invalid_layer_and_loss_parameters(cls, params, match):
 @pytest.mark.parametrize("name", ["MLPClassifier", "SimpleRNNClassifier"])
 def test_classifier_label_errors(name):
     cls, X, y = ESTIMATORS[name]
-    expect_clear_error(lambda: cls().fit(X, np.zeros(len(X))), "2 classes")
     expect_clear_error(lambda: cls().fit(X, Y_REG), "Unknown label type|continuous")
     est = cls(max_iter=2).partial_fit(X, y, classes=[0, 1, 2])
     expect_clear_error(lambda: est.partial_fit(X, y + 1), "classes not in")
+    # labels outside `classes` in the very first call, too
+    expect_clear_error(
+        lambda: cls().partial_fit(X, y + 1, classes=[0, 1, 2]), "classes not in"
+    )
     expect_clear_error(lambda: cls().partial_fit(X, y), "classes must be passed")
 
 
@@ -242,7 +245,7 @@ def test_failed_calls_leave_the_model_unchanged(name):
 
 
 def test_a_solver_failing_half_way_changes_nothing(monkeypatch):
-    import skdeep._base
+    from skdeep.nn.training import FULL_BATCH_SOLVERS
 
     def scribble_then_fail(network, *args, **kwargs):
         network.params[:] = 123.0  # training had started to change the weights
@@ -250,7 +253,7 @@ def test_a_solver_failing_half_way_changes_nothing(monkeypatch):
 
     est, X, y = fitted("MLPRegressor", solver="lbfgs", warm_start=True)
     before, pred = snapshot(est), est.predict(X)
-    monkeypatch.setattr(skdeep._base, "fit_lbfgs", scribble_then_fail)
+    monkeypatch.setitem(FULL_BATCH_SOLVERS, "lbfgs", scribble_then_fail)
     with pytest.raises(MemoryError):
         est.fit(X, y)
     assert snapshot(est) == before

@@ -15,7 +15,8 @@ from sklearn.preprocessing import StandardScaler
 
 from skdeep import MLPClassifier, MLPRegressor
 from skdeep.nn import Dense, Sequential, losses
-from skdeep.nn.training import fit_newton_cg, scheduled_learning_rate
+from skdeep.nn.schedules import scheduled_learning_rate
+from skdeep.nn.training import TrainingConfig, TrainingState, fit_newton_cg
 from skdeep.optimizers import SGD, Adagrad, Adam, AdamW, RMSProp
 from skdeep.penalties import L1, ElasticNet
 
@@ -174,14 +175,22 @@ def test_newton_hessian_vector_products_on_a_quadratic():
     rng = np.random.RandomState(0)
     X, Y = rng.normal(size=(30, 3)), rng.normal(size=(30, 1))
     net = Sequential([Dense(1)]).build(3, rng)
-    result, history = fit_newton_cg(net, losses.SquaredError(), X, Y, tol=1e-10)
+    state = fit_newton_cg(
+        net,
+        losses.SquaredError(),
+        X,
+        Y,
+        None,
+        TrainingState(learning_rate=0.0),
+        TrainingConfig(max_iter=200, tol=1e-10),
+    )
     Xb = np.c_[X, np.ones(30)]
     exact = np.linalg.lstsq(Xb, Y[:, 0], rcond=None)[0]
     np.testing.assert_allclose(net.params, exact, atol=1e-8)
     # Newton's step solves a quadratic at once; the trust region (initial
     # radius 1) only walks there in a few growing steps
-    assert result.nit <= 10
-    assert len(history["loss"]) == result.nit
+    assert state.n_iter <= 10
+    assert len(state.history["loss"]) == len(state.loss_curve) == state.n_iter
 
 
 @pytest.mark.parametrize("solver", STOCHASTIC)

@@ -8,7 +8,7 @@ import pytest
 from sklearn.exceptions import ConvergenceWarning
 from threadpoolctl import threadpool_info, threadpool_limits
 
-import skdeep._base as base
+import skdeep.nn.threads as threads
 from skdeep import MLPRegressor, SimpleRNN
 from skdeep.nn.optimizers import Adam
 from skdeep.nn.threads import BlasThreadTuner, same_products_across_threads
@@ -118,7 +118,7 @@ def record_tuners(monkeypatch, probe_batches):
             super().__init__(*args, probe_batches=probe_batches, **kwargs)
             created.append(self)
 
-    monkeypatch.setattr(base, "BlasThreadTuner", Recording)
+    monkeypatch.setattr(threads, "BlasThreadTuner", Recording)
     return created
 
 
@@ -146,7 +146,7 @@ def test_recurrent_fit_checks_products_over_whole_sequences(monkeypatch):
         seen.append(rows)
         return False
 
-    monkeypatch.setattr(base, "_tunable", recording)
+    monkeypatch.setattr(threads, "tunable", recording)
     rng = np.random.RandomState(0)
     X = rng.normal(size=(128, 12, 8))
     y = X[:, -1, 0]
@@ -170,7 +170,7 @@ def test_tuned_recurrent_fit_equals_one_thread_fit(monkeypatch):
         warnings.simplefilter("ignore", ConvergenceWarning)
         single = SimpleRNN(**params).fit(X, y)
     shapes = ((8, 64), (64, 1), (64, 64))
-    assert bool(created) == base._tunable(shapes, (64, 640), "<f8", 2)
+    assert bool(created) == threads.tunable(shapes, (64, 640), "<f8", 2)
     if created:
         assert sum(len(t.decisions) for t in created) >= 1
         np.testing.assert_array_equal(tuned.predict(X), single.predict(X))
@@ -197,7 +197,7 @@ def test_tuned_fit_equals_one_thread_fit_and_restores_threads(monkeypatch, dtype
         single = MLPRegressor(**params).fit(X, y)
     shapes = ((64, 256), (256, 1))
     # a tuner runs exactly where the BLAS was found thread-invariant
-    assert bool(created) == base._tunable(shapes, 200, np.dtype(dtype).str, 2)
+    assert bool(created) == threads.tunable(shapes, 200, np.dtype(dtype).str, 2)
     assert set(inside) == {2}
     if created:
         assert sum(len(t.decisions) for t in created) >= 1
@@ -213,7 +213,7 @@ class ThreadRecordingAdam(Adam):
         self.seen = seen
 
     def step(self, params, grads, state, lr):
-        libraries = base._blas_controller().lib_controllers
+        libraries = threads.blas_controller().lib_controllers
         self.seen.append(max(lib.num_threads for lib in libraries))
         super().step(params, grads, state, lr)
 
@@ -225,7 +225,7 @@ class ThreadRecordingAdam(Adam):
 )
 def test_untuned_products_use_one_thread_below_the_limit(monkeypatch, hidden, expected):
     # products the BLAS does not compute identically at every thread count
-    monkeypatch.setattr(base, "_tunable", lambda *args: False)
+    monkeypatch.setattr(threads, "tunable", lambda *args: False)
     seen = []
     rng = np.random.RandomState(0)
     X = rng.normal(size=(512, 64))
@@ -237,7 +237,7 @@ def test_untuned_products_use_one_thread_below_the_limit(monkeypatch, hidden, ex
         solver=ThreadRecordingAdam(seen),
         random_state=0,
     )
-    assert 256 * 256 * 256 == base.SINGLE_THREAD_MAX_WORK
+    assert 256 * 256 * 256 == threads.SINGLE_THREAD_MAX_WORK
     with threadpool_limits(2, user_api="blas"), warnings.catch_warnings():
         warnings.simplefilter("ignore", ConvergenceWarning)
         est.fit(X, y)

@@ -118,6 +118,25 @@ class Sequential:
         self._bind()
         self.release()
 
+    def kernel_shapes(self) -> list[tuple[int, int]]:
+        """Shapes of every 2-D parameter (the matrices of the matrix products),
+        layer by layer.
+
+        Examples
+        --------
+        >>> import numpy as np
+        >>> from skdeep.nn.layers import Dense
+        >>> net = Sequential([Dense(4), Dense(2)]).build(3, np.random.RandomState(0))
+        >>> net.kernel_shapes()
+        [(3, 4), (4, 2)]
+        """
+        return [
+            tuple(shape)
+            for layer in self.layers
+            for shape in layer.param_shapes.values()
+            if len(shape) == 2
+        ]
+
     @property
     def penalized_params(self) -> np.ndarray:
         """View of the penalized slice of ``params``."""

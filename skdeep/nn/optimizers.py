@@ -19,6 +19,8 @@ where ``sqrt(v)`` is comparable to ``epsilon``.
 from __future__ import annotations
 
 import math
+from collections.abc import Mapping
+from typing import ClassVar
 
 import numpy as np
 
@@ -34,6 +36,7 @@ __all__ = [
     "AdamW",
     "OPTIMIZERS",
     "get",
+    "from_estimator",
 ]
 
 
@@ -47,7 +50,32 @@ def _rms_step(params, grads, squares, lr, epsilon, scratch):
 
 
 class Optimizer(Configurable):
-    """Base class for stochastic optimizers."""
+    """Base class for stochastic optimizers.
+
+    A subclass registered in :data:`OPTIMIZERS` becomes a ``solver`` name of
+    every estimator. It declares in ``estimator_parameters`` which estimator
+    parameters it reads, mapped to its own constructor arguments (``{"momentum":
+    "momentum", "nesterovs_momentum": "nesterov"}`` for :class:`SGD`), and
+    describes itself in one phrase in ``summary`` for the estimators' docs.
+    """
+
+    #: estimator parameter -> constructor argument, read for a string solver
+    estimator_parameters: ClassVar[dict[str, str]] = {}
+    #: one phrase for the estimators' ``solver`` documentation
+    summary: ClassVar[str] = ""
+
+    @classmethod
+    def from_estimator_params(cls, params: Mapping) -> Optimizer:
+        """An instance configured from an estimator's parameters.
+
+        Examples
+        --------
+        >>> SGD.from_estimator_params({"momentum": 0.5, "nesterovs_momentum": False})
+        SGD(momentum=0.5, nesterov=False)
+        """
+        return cls(
+            **{arg: params[name] for name, arg in cls.estimator_parameters.items()}
+        )
 
     def validate(self) -> None:
         """Raise a ValueError naming any hyperparameter out of its range."""
@@ -110,6 +138,9 @@ class SGD(Optimizer):
     array([0.95, 2.1 ])
     """
 
+    estimator_parameters = {"momentum": "momentum", "nesterovs_momentum": "nesterov"}
+    summary = "gradient descent with (Nesterov) momentum"
+
     def __init__(self, momentum: float = 0.9, nesterov: bool = True) -> None:
         self.momentum = momentum
         self.nesterov = nesterov
@@ -167,6 +198,9 @@ class Adagrad(Optimizer):
     array([0.9])
     """
 
+    estimator_parameters = {"epsilon": "epsilon"}
+    summary = "Adagrad"
+
     def __init__(self, epsilon: float = 1e-10) -> None:
         self.epsilon = epsilon
 
@@ -207,6 +241,9 @@ class RMSProp(Optimizer):
     >>> RMSProp(rho=0.95).get_params()
     {'rho': 0.95, 'epsilon': 1e-08}
     """
+
+    estimator_parameters = {"epsilon": "epsilon"}
+    summary = "RMSProp"
 
     def __init__(self, rho: float = 0.9, epsilon: float = 1e-8) -> None:
         self.rho = rho
@@ -265,6 +302,13 @@ class Adam(Optimizer):
     >>> p.round(6)
     array([0.9])
     """
+
+    estimator_parameters = {
+        "beta_1": "beta_1",
+        "beta_2": "beta_2",
+        "epsilon": "epsilon",
+    }
+    summary = "Adam"
 
     def __init__(
         self, beta_1: float = 0.9, beta_2: float = 0.999, epsilon: float = 1e-8
@@ -342,6 +386,8 @@ class AdamW(Adam):
     AdamW(beta_1=0.9, beta_2=0.999, epsilon=1e-08, weight_decay=0.1)
     """
 
+    summary = "Adam with decoupled weight decay"
+
     def __init__(
         self,
         beta_1: float = 0.9,
@@ -382,3 +428,26 @@ def get(name: str | Optimizer) -> Optimizer:
     if isinstance(name, Optimizer):
         return name
     return lookup(OPTIMIZERS, name, "optimizer")()
+
+
+def from_estimator(solver: str | Optimizer, params: Mapping) -> Optimizer:
+    """The optimizer an estimator's ``solver`` names.
+
+    An :class:`Optimizer` object is returned as is; a registry name gives an
+    instance of its class configured from the estimator parameters ``params``
+    that the class declares it reads (``estimator_parameters``).
+
+    Raises
+    ------
+    ValueError
+        If ``solver`` is not a registered name; the message lists them.
+
+    Examples
+    --------
+    >>> from_estimator("adam", {"beta_1": 0.8, "beta_2": 0.99, "epsilon": 1e-7})
+    Adam(beta_1=0.8, beta_2=0.99, epsilon=1e-07)
+    """
+    if isinstance(solver, Optimizer):
+        return solver
+    cls = lookup(OPTIMIZERS, solver, "optimizer")
+    return cls.from_estimator_params(params)

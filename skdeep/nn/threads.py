@@ -1,4 +1,9 @@
-"""BLAS thread count for mini-batch training, chosen by timing real batches.
+"""The BLAS thread policy of training, and the tuner that times real batches.
+
+:func:`blas_threads` sets the thread count a training call runs with, from
+the sizes of its matrix products: small products run on one thread, large
+ones on the caller's count, and mini-batch training whose products are
+thread-invariant lets a :class:`BlasThreadTuner` choose as it goes.
 
 A mini-batch's matrix products are small: a second BLAS thread makes them
 about 1.5x faster on an idle machine, but 3x to 30x slower when another process
@@ -18,14 +23,37 @@ libraries may not, and then training keeps a fixed thread count).
 
 from __future__ import annotations
 
+import functools
 import itertools
 import time
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Iterator
+from contextlib import contextmanager
 from statistics import median
 
 import numpy as np
+from threadpoolctl import ThreadpoolController
 
-__all__ = ["BlasThreadTuner", "same_products_across_threads"]
+__all__ = [
+    "BlasThreadTuner",
+    "blas_threads",
+    "same_products_across_threads",
+    "set_blas_threads",
+]
+
+#: mini-batch training whose largest matrix product (rows x weights) is at
+#: least this large times one BLAS thread against all of them while it runs
+#: (see BlasThreadTuner); smaller products use one thread
+TUNE_MIN_WORK = 1 << 18
+#: products smaller than this that are not tuned (full-batch L-BFGS and
+#: Newton-CG, and products whose results depend on the thread count) run with
+#: one BLAS thread: a second thread gains little on them when the machine is
+#: idle and loses 10x and more when another process holds a core; larger ones
+#: use the caller's thread count
+SINGLE_THREAD_MAX_WORK = 1 << 24
+#: a recurrent network's products over whole sequences (batch x time steps
+#: rows) are checked for thread invariance at up to this many elements per
+#: operand (rows x widest layer), so the check stays small next to training
+SEQUENCE_CHECK_ELEMENTS = 1 << 20
 
 
 def same_products_across_threads(
@@ -213,3 +241,73 @@ class BlasThreadTuner:
         self._schedule = []
         self.decisions.append(threads)
         self._apply(threads)
+
+
+@functools.cache
+def blas_controller():
+    """threadpoolctl's controller of the BLAS libraries (built once: ~3 ms)."""
+    return ThreadpoolController().select(user_api="blas")
+
+
+def set_blas_threads(n: int) -> None:
+    """Set the thread count of every BLAS library in the process."""
+    for library in blas_controller().lib_controllers:
+        library.set_num_threads(n)
+
+
+@functools.lru_cache(maxsize=64)
+def tunable(kernel_shapes, rows, dtype, max_threads) -> bool:
+    """Whether the BLAS gives the same products at any thread count for these
+    shapes at each row count in ``rows`` (checked once per process and set)."""
+    return same_products_across_threads(
+        kernel_shapes, rows, dtype, set_blas_threads, max_threads
+    )
+
+
+def _check_rows(shapes, rows: int, steps: int) -> tuple[int, ...]:
+    """Row counts of the products to check: the batch, and for sequences the
+    products over whole sequences, up to a size."""
+    if steps <= 1:
+        return (rows,)
+    widest = max((max(shape) for shape in shapes), default=1)
+    cap = max(rows, SEQUENCE_CHECK_ELEMENTS // widest)
+    return (rows, min(rows * steps, cap))
+
+
+@contextmanager
+def blas_threads(
+    network, rows: int, stochastic: bool, steps: int = 1
+) -> Iterator[BlasThreadTuner | None]:
+    """Set the BLAS thread count for training ``network`` on batches of
+    ``rows`` rows (of ``steps`` time steps for sequences), restoring the
+    caller's on exit; yield a :class:`BlasThreadTuner` when mini-batch
+    training should choose the count as it goes, else None.
+
+    ``network`` is a :class:`~skdeep.nn.network.Sequential`; its
+    :meth:`~skdeep.nn.network.Sequential.kernel_shapes` give the products.
+    """
+    shapes = network.kernel_shapes()
+    work = rows * max((a * b for a, b in shapes), default=0)
+    controller = blas_controller()
+    max_threads = max(
+        (lib.num_threads for lib in controller.lib_controllers), default=1
+    )
+    with controller.limit(limits=max_threads):
+        if (
+            stochastic
+            and work >= TUNE_MIN_WORK
+            and max_threads > 1
+            and tunable(
+                tuple(sorted(set(shapes))),
+                _check_rows(shapes, rows, steps),
+                network.dtype.str,
+                max_threads,
+            )
+        ):
+            yield BlasThreadTuner(max_threads, set_blas_threads)
+        elif work < SINGLE_THREAD_MAX_WORK:
+            set_blas_threads(1)
+            yield None
+        else:
+            set_blas_threads(max_threads)
+            yield None

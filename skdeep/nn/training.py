@@ -1,14 +1,23 @@
 """The one training loop: mini-batch stochastic training, and full-batch L-BFGS
 and Newton-CG.
 
-Both solvers minimize the same objective, computed by :func:`objective`::
+Every solver minimizes the same objective, computed by :func:`objective`::
 
     loss(y, link(net(X)), sample_weight) + alpha * penalty(kernels) / sw_sum
 
 where ``sw_sum`` is the sum of the sample weights (the batch size when
-unweighted), scikit-learn's scaling. Progress that must survive
+unweighted), scikit-learn's scaling. Every solver takes the settings of the
+call as one frozen :class:`TrainingConfig`, and takes and returns the same
+:class:`TrainingState`: the progress that must survive
 ``warm_start``/``partial_fit`` (epoch counters, loss curve, best scores,
-optimizer state, current learning rate) lives in a :class:`TrainingState`.
+optimizer state, current learning rate, history).
+
+The stochastic loop is short because each concern is a unit of its own:
+:class:`~skdeep.nn.batching.MiniBatches` (shuffling, gathering),
+:class:`~skdeep.nn.update.ParameterUpdate` (clip, step, proximal step),
+:class:`~skdeep.nn.divergence.DivergenceGuard`,
+:class:`~skdeep.nn.stopping.Stopping` (no improvement, plateau, early
+stopping) and the :mod:`~skdeep.nn.schedules` registry.
 
 This module knows nothing of scikit-learn: validation scoring is passed in as a
 callable and the warning category as a class.
@@ -16,34 +25,35 @@ callable and the warning category as a class.
 
 from __future__ import annotations
 
-import math
 import time
-import warnings
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
 import numpy as np
 import scipy.optimize
-import scipy.sparse as sp
 
+from . import schedules
+from ._warnings import warn
+from .batching import MiniBatches
+from .divergence import NON_FINITE_MESSAGE, DivergenceGuard, diverged_message
 from .losses import Loss
 from .network import Sequential
-from .optimizers import Optimizer
+from .optimizers import OPTIMIZERS, Optimizer
 from .penalties import Penalty
+from .stopping import Stopping
 from .threads import BlasThreadTuner
+from .update import ParameterUpdate
 
 __all__ = [
+    "TrainingConfig",
     "TrainingState",
+    "EpochHooks",
     "objective",
     "fit_stochastic",
     "fit_lbfgs",
     "fit_newton_cg",
-    "scheduled_learning_rate",
-    "clip_by_global_norm",
+    "FULL_BATCH_SOLVERS",
 ]
-
-#: learning rates below this end 'adaptive' training instead of being divided
-MIN_ADAPTIVE_LEARNING_RATE = 1e-6
 
 
 @dataclass
@@ -75,6 +85,90 @@ class TrainingState:
         """Append one epoch's values to ``history``."""
         for key, value in values.items():
             self.history.setdefault(key, []).append(value)
+
+
+@dataclass(frozen=True)
+class TrainingConfig:
+    """The settings of one training call, read by every solver.
+
+    Parameters
+    ----------
+    max_iter : int
+        Epochs (stochastic) or iterations (full batch) at most.
+    batch_size : int, default=200
+        Rows per mini-batch (stochastic solvers).
+    shuffle : bool, default=True
+        Shuffle the samples every epoch.
+    penalty : Penalty or None, default=None
+        Penalty on the kernels, scaled by ``alpha / sw_sum``.
+    alpha : float, default=0.0
+    schedule : str, default='constant'
+        Name of a learning-rate schedule in
+        :data:`skdeep.nn.schedules.SCHEDULES`.
+    learning_rate_init : float, default=1e-3
+    power_t : float, default=0.5
+        Exponent of the 'invscaling' schedule.
+    tol : float, default=1e-4
+        Stopping tolerance; the gradient tolerance of the full-batch solvers.
+    n_iter_no_change : int or float, default=10
+    early_stopping : bool, default=False
+        Monitor the validation score and restore the best weights.
+    incremental : bool, default=False
+        One epoch only (``partial_fit``), with no stopping warning.
+    verbose : bool, default=False
+        Print one line per epoch (or iteration).
+    clip_grad_norm : float or None, default=None
+    max_fun : int, default=15000
+        Objective evaluations at most ('lbfgs').
+    warning_category : type of Warning, default=RuntimeWarning
+        Category of the convergence and divergence warnings.
+    """
+
+    max_iter: int
+    batch_size: int = 200
+    shuffle: bool = True
+    penalty: Penalty | None = None
+    alpha: float = 0.0
+    schedule: str = "constant"
+    learning_rate_init: float = 1e-3
+    power_t: float = 0.5
+    tol: float = 1e-4
+    n_iter_no_change: int | float = 10
+    early_stopping: bool = False
+    incremental: bool = False
+    verbose: bool = False
+    clip_grad_norm: float | None = None
+    max_fun: int = 15000
+    warning_category: type[Warning] = RuntimeWarning
+
+    def stopping(self) -> Stopping:
+        """The stopping rules these settings give."""
+        return Stopping(
+            tol=self.tol,
+            n_iter_no_change=self.n_iter_no_change,
+            monitor_validation=self.early_stopping,
+            reduce_on_plateau=schedules.reduces_on_plateau(self.schedule),
+        )
+
+    def warn(self, message: str) -> None:
+        """Give a warning of the configured category, pointing at the caller."""
+        warn(message, self.warning_category)
+
+
+@dataclass(frozen=True)
+class EpochHooks:
+    """Callables around each stochastic epoch: ``on_epoch_begin()``, and
+    ``on_epoch_end()`` whose True return stops training after that epoch."""
+
+    on_epoch_begin: Callable[[], None] | None = None
+    on_epoch_end: Callable[[], bool] | None = None
+
+    def begin(self) -> None:
+        if self.on_epoch_begin is not None:
+            self.on_epoch_begin()
+
+    def end(self) -> bool:
+        return self.on_epoch_end is not None and bool(self.on_epoch_end())
 
 
 def objective(
@@ -135,83 +229,14 @@ def objective(
     return value
 
 
-def _check_smooth(penalty, alpha, solver):
+def _smooth_only(penalty, alpha, solver):
     if penalty is not None and alpha > 0 and not penalty.smooth:
+        stochastic = ", ".join(map(repr, OPTIMIZERS))
         raise ValueError(
             f"The {solver} solver needs a smooth penalty; {penalty!r} has an L1 "
-            "part. Use a stochastic solver ('sgd', 'adam', 'adagrad', 'rmsprop', "
-            "'adamw'), which applies it as a proximal step, or penalty='l2'."
+            f"part. Use a stochastic solver ({stochastic}), which applies it as a "
+            "proximal step, or penalty='l2'."
         )
-
-
-SCHEDULES = ("constant", "invscaling", "adaptive", "cosine")
-
-
-def scheduled_learning_rate(
-    schedule: str,
-    learning_rate: float,
-    learning_rate_init: float,
-    *,
-    t: int,
-    epoch: int,
-    max_iter: int,
-    power_t: float = 0.5,
-) -> float:
-    """Learning rate for the next epoch.
-
-    ``'constant'`` and ``'adaptive'`` keep ``learning_rate`` (the adaptive
-    division happens on a plateau, in :func:`fit_stochastic`); ``'invscaling'``
-    gives ``learning_rate_init / (t + 1) ** power_t`` with ``t`` the samples
-    seen (scikit-learn's rule); ``'cosine'`` anneals from
-    ``learning_rate_init`` to 0 over ``max_iter`` epochs:
-    ``0.5 * learning_rate_init * (1 + cos(pi * epoch / max_iter))``.
-
-    Examples
-    --------
-    >>> scheduled_learning_rate("cosine", 0.1, 0.1, t=0, epoch=5, max_iter=10)
-    0.05
-    """
-    if schedule == "invscaling":
-        return learning_rate_init / (t + 1) ** power_t
-    if schedule == "cosine":
-        progress = min(epoch, max_iter) / max_iter
-        return 0.5 * learning_rate_init * (1.0 + math.cos(math.pi * progress))
-    return learning_rate
-
-
-def clip_by_global_norm(grads: np.ndarray, max_norm: float) -> float:
-    """Scale ``grads`` in place so its L2 norm is at most ``max_norm``.
-
-    The scale is ``max_norm / (norm + 1e-6)`` when the norm exceeds
-    ``max_norm``, as torch's ``clip_grad_norm_``. Returns the norm before
-    clipping.
-
-    Examples
-    --------
-    >>> import numpy as np
-    >>> g = np.array([3.0, 4.0])
-    >>> clip_by_global_norm(g, 1.0)
-    5.0
-    >>> np.round(g, 4)
-    array([0.6, 0.8])
-    """
-    norm = float(np.sqrt(np.einsum("i,i->", grads, grads)))
-    if norm > max_norm:
-        grads *= max_norm / (norm + 1e-6)
-    return norm
-
-
-def _take_rows(X, idx, buffer):
-    """Rows ``idx`` of ``X`` (dense: written into ``buffer``).
-
-    ``idx`` always comes from a permutation of ``range(len(X))``, so no index
-    is out of bounds; ``mode="clip"`` skips the bounds check, with which
-    ``np.take`` fills a temporary array and then copies it to ``out`` (ten
-    times slower on a 200x64 float64 batch).
-    """
-    if sp.issparse(X):
-        return X[idx]
-    return np.take(X, idx, axis=0, out=buffer[: len(idx)], mode="clip")
 
 
 def _message(epoch, max_iter, state, elapsed):
@@ -223,13 +248,147 @@ def _message(epoch, max_iter, state, elapsed):
     return " - ".join(parts)
 
 
-def _dense_gradient_slices(network):
-    """For each layer with a kernel: the flat slices of its kernel and bias."""
-    slices = {}
-    for i, _name, _shape, start, stop in network._layout:
-        if "kernel" in network.layers[i].param_shapes:
-            slices.setdefault(i, []).append(slice(start, stop))
-    return [slices[i] for i in sorted(slices)]
+class _EpochGradients:
+    """Sums an epoch's mini-batch gradients and gives, for each layer with a
+    kernel, the L2 norm of the epoch's mean gradient of its kernel and bias."""
+
+    def __init__(self, network: Sequential) -> None:
+        slices: dict[int, list[slice]] = {}
+        for i, _name, _shape, start, stop in network._layout:
+            if "kernel" in network.layers[i].param_shapes:
+                slices.setdefault(i, []).append(slice(start, stop))
+        self._layers = [slices[i] for i in sorted(slices)]
+        self._sum = np.empty_like(network.grads)
+        self._count = 0
+
+    def reset(self) -> None:
+        self._sum[...] = 0.0
+        self._count = 0
+
+    def add(self, grads: np.ndarray) -> None:
+        self._sum += grads
+        self._count += 1
+
+    def layer_norms(self) -> np.ndarray:
+        mean = self._sum
+        mean /= self._count
+        return np.array(
+            [
+                np.sqrt(sum(float(np.einsum("i,i->", mean[s], mean[s])) for s in layer))
+                for layer in self._layers
+            ]
+        )
+
+
+@dataclass
+class _StochasticRun:
+    """The units one stochastic training call puts together."""
+
+    network: Sequential
+    loss: Loss
+    batches: MiniBatches
+    update: ParameterUpdate
+    guard: DivergenceGuard
+    stopping: Stopping
+    gradients: _EpochGradients
+    config: TrainingConfig
+    validation: Callable[[], tuple[float, float]] | None
+    hooks: EpochHooks
+    tuner: BlasThreadTuner | None
+
+    def run_batches(self, epoch_batches, lr: float) -> float:
+        """One pass over the epoch's batches; the sample-weighted mean batch
+        objective."""
+        network, config, tuner = self.network, self.config, self.tuner
+        accumulated = 0.0
+        self.gradients.reset()
+        for batch in epoch_batches:
+            timed = tuner is not None and batch.n_rows == config.batch_size
+            if timed:
+                tuner.batch_begin()
+            value = objective(
+                network,
+                self.loss,
+                batch.X,
+                batch.Y,
+                batch.sample_weight,
+                config.penalty,
+                config.alpha,
+            )
+            self.gradients.add(network.grads)
+            self.update.apply(lr, batch)
+            accumulated += value * batch.n_rows
+            if timed:
+                tuner.batch_end()
+        return accumulated / self.batches.n_samples
+
+    def epoch(self, state: TrainingState) -> bool:
+        """Train one epoch and apply the rules after it; False stops training."""
+        started = time.perf_counter()
+        self.hooks.begin()
+        epoch_batches = self.batches.epoch()
+        if self.tuner is not None:
+            self.tuner.new_epoch()
+        self.guard.remember()
+        lr = state.learning_rate
+        state.loss = self.run_batches(epoch_batches, lr)
+        state.n_iter += 1
+        state.t += self.batches.n_samples
+        state.loss_curve.append(state.loss)
+        state.record(loss=state.loss, learning_rate=lr)
+        state.record(grad_norm=self.gradients.layer_norms())
+        if self.guard.diverged(state.loss):
+            self._stop_diverged(state, lr, started)
+            return False
+        score = self._validate(state)
+        self.stopping.observe(state, self.network.params, score)
+        state.record(time=time.perf_counter() - started)
+        return self._after_epoch(state, started)
+
+    def _validate(self, state: TrainingState) -> float | None:
+        if self.validation is None:
+            return None
+        val_loss, score = self.validation()
+        state.validation_scores.append(score)
+        state.record(val_loss=val_loss, val_score=score)
+        return score
+
+    def _stop_diverged(self, state: TrainingState, lr: float, started: float):
+        self.guard.restore(state)
+        if self.validation is not None:
+            state.validation_scores.append(np.nan)
+            state.record(val_loss=np.nan, val_score=np.nan)
+        state.record(time=time.perf_counter() - started)
+        self.config.warn(diverged_message(len(state.loss_curve), lr))
+
+    def _after_epoch(self, state: TrainingState, started: float) -> bool:
+        config = self.config
+        if config.verbose:
+            elapsed = time.perf_counter() - started
+            print(_message(state.n_iter, config.max_iter, state, elapsed))
+        if self.hooks.end():
+            if config.verbose:
+                print("A callback asked to stop. Stopping.")
+            return False
+        state.learning_rate = schedules.get(config.schedule)(
+            state.learning_rate,
+            config.learning_rate_init,
+            t=state.t,
+            epoch=len(state.loss_curve),
+            max_iter=config.max_iter,
+            power_t=config.power_t,
+        )
+        decision = self.stopping.decide(state)
+        if decision.message is not None and config.verbose:
+            print(decision.message)
+        if decision.stop or config.incremental:
+            return False
+        if state.n_iter == config.max_iter:
+            config.warn(
+                f"Stochastic Optimizer: Maximum iterations ({config.max_iter}) "
+                "reached and the optimization hasn't converged yet."
+            )
+        return True
 
 
 def fit_stochastic(
@@ -240,289 +399,187 @@ def fit_stochastic(
     Y: np.ndarray,
     sample_weight: np.ndarray | None,
     state: TrainingState,
+    config: TrainingConfig,
     *,
     rng: np.random.RandomState,
-    batch_size: int,
-    max_iter: int,
-    shuffle: bool = True,
-    penalty: Penalty | None = None,
-    alpha: float = 0.0,
-    schedule: str = "constant",
-    learning_rate_init: float = 1e-3,
-    power_t: float = 0.5,
-    tol: float = 1e-4,
-    n_iter_no_change: int | float = 10,
     validation: Callable[[], tuple[float, float]] | None = None,
-    early_stopping: bool = False,
-    incremental: bool = False,
-    verbose: bool = False,
-    clip_grad_norm: float | None = None,
-    on_epoch_begin: Callable[[], None] | None = None,
-    on_epoch_end: Callable[[], bool] | None = None,
-    warning_category: type[Warning] = RuntimeWarning,
+    hooks: EpochHooks | None = None,
     thread_tuner: BlasThreadTuner | None = None,
 ) -> TrainingState:
     """Mini-batch training with scikit-learn's stopping rules.
 
-    One epoch shuffles the sample order (``rng.shuffle``, as scikit-learn does),
-    runs :func:`objective` and one ``optimizer.step`` per batch, and records the
-    sample-weighted mean batch objective in ``state.loss_curve``. Training stops
-    when the training loss (or, with ``early_stopping``, the validation score)
-    has not improved by ``tol`` for more than ``n_iter_no_change`` epochs; the
-    ``'adaptive'`` schedule first divides the learning rate by 5 instead, until
-    it falls below 1e-6. ``'invscaling'`` and ``'cosine'`` update the rate after
-    each epoch (see :func:`scheduled_learning_rate`).
+    One epoch shuffles the sample order (see
+    :class:`~skdeep.nn.batching.MiniBatches`), runs :func:`objective` and one
+    :class:`~skdeep.nn.update.ParameterUpdate` per batch, and records the
+    sample-weighted mean batch objective in ``state.loss_curve``. After it,
+    ``validation()`` (if given) returns ``(val_loss, val_score)`` of the
+    current model on held-out data, the :class:`~skdeep.nn.stopping.Stopping`
+    rules decide whether to stop, and the schedule sets the next rate. With
+    ``config.early_stopping`` the best-scoring weights are restored at the
+    end.
 
-    After each update, the L1 part of ``penalty`` is applied as a proximal step
-    (exact zeros) of size ``step * alpha / sw_sum``, where ``step`` is the
-    optimizer's effective step (``lr / (1 - momentum)`` for SGD, per weight
-    for the adaptive methods; see :meth:`~skdeep.nn.optimizers.Optimizer.effective_step`), so the
-    fixed points are those of the penalized objective; with ``clip_grad_norm``
-    the gradient is first rescaled to that global L2 norm at most.
+    A non-finite loss or weight stops training: the weights of the last finite
+    epoch are restored and a warning names the learning rate; a model that
+    never completed a finite epoch raises a ValueError instead (see
+    :class:`~skdeep.nn.divergence.DivergenceGuard`). ``hooks`` are called
+    around each epoch; a ``thread_tuner`` times the full-sized batches and sets
+    the BLAS thread count (see :class:`~skdeep.nn.threads.BlasThreadTuner`).
 
-    ``validation()`` returns ``(val_loss, val_score)`` of the current model on
-    held-out data; it is called after every epoch. With ``early_stopping`` the
-    validation score, not the training loss, decides when to stop, and the
-    best-scoring weights are restored at the end.
-
-    If the loss becomes non-finite, training stops, the weights of the last
-    finite epoch are restored and a warning names the learning rate.
-    ``on_epoch_begin()`` and ``on_epoch_end()`` are called around each epoch;
-    the latter returning True stops training after that epoch. A
-    ``thread_tuner`` times the full-sized batches and sets the BLAS thread
-    count (see :class:`~skdeep.nn.threads.BlasThreadTuner`).
-
-    ``state.history`` gains one entry per epoch under ``loss``, ``val_loss``
-    and ``val_score`` (with ``validation``), ``learning_rate`` (the rate used
-    in the epoch), ``time`` (seconds) and ``grad_norm``: an array with, for
-    each layer with a kernel, the L2 norm of its kernel-and-bias gradient
-    averaged over the epoch's mini-batches (the norm of the mean gradient of
-    the objective, penalty included, before clipping).
+    ``state.history`` gains one entry per epoch under ``loss``,
+    ``learning_rate`` (the rate used in the epoch), ``grad_norm`` (for each
+    layer with a kernel, the L2 norm of its kernel-and-bias gradient averaged
+    over the epoch's mini-batches: the mean gradient of the objective, penalty
+    included, before clipping), ``val_loss`` and ``val_score`` (with
+    ``validation``) and ``time`` (seconds).
 
     Returns
     -------
     TrainingState
         ``state``, updated in place.
     """
-    params, grads = network.params, network.grads
-    n_samples = X.shape[0]
-    network.allocate(batch_size)
+    network.allocate(config.batch_size)
     if state.optimizer_state is None:
         state.optimizer_state = optimizer.init(
-            params.size, params.dtype, network.n_penalized
+            network.params.size, network.params.dtype, network.n_penalized
         )
-    opt_state = state.optimizer_state
-    sample_idx = np.arange(n_samples)
-    x_buffer = y_buffer = None
-    if shuffle and not sp.issparse(X):
-        x_buffer = np.empty((batch_size, *X.shape[1:]), dtype=X.dtype)
-    if shuffle:
-        y_buffer = np.empty((batch_size, *Y.shape[1:]), dtype=Y.dtype)
-    last_finite = params.copy()
-    grad_sum = np.empty_like(grads)
-    layer_slices = _dense_gradient_slices(network)
-    prox = penalty is not None and alpha > 0 and not penalty.smooth
-    kernels = params[: network.n_penalized]
+    run = _StochasticRun(
+        network=network,
+        loss=loss,
+        batches=MiniBatches(
+            X, Y, sample_weight, config.batch_size, shuffle=config.shuffle, rng=rng
+        ),
+        update=ParameterUpdate(
+            network,
+            optimizer,
+            state.optimizer_state,
+            config.penalty,
+            config.alpha,
+            config.clip_grad_norm,
+        ),
+        guard=DivergenceGuard(network.params),
+        stopping=config.stopping(),
+        gradients=_EpochGradients(network),
+        config=config,
+        validation=validation,
+        hooks=hooks or EpochHooks(),
+        tuner=thread_tuner,
+    )
+    run.stopping.start(state, network.params, has_validation=validation is not None)
     state.n_iter = 0
-    # a diverging fit overflows; it is stopped and reported below, so NumPy's
-    # own overflow warnings would only repeat it
-    errstate = np.errstate(over="ignore", invalid="ignore")
-    errstate.__enter__()
     try:
-        for _ in range(max_iter):
-            start_time = time.perf_counter()
-            if on_epoch_begin is not None:
-                on_epoch_begin()
-            if shuffle:
-                rng.shuffle(sample_idx)
-            if thread_tuner is not None:
-                thread_tuner.new_epoch()
-            last_finite[...] = params
-            lr = state.learning_rate
-            accumulated = 0.0
-            grad_sum[...] = 0.0
-            n_batches = 0
-            for start in range(0, n_samples, batch_size):
-                stop = min(start + batch_size, n_samples)
-                timed = thread_tuner is not None and stop - start == batch_size
-                if timed:
-                    thread_tuner.batch_begin()
-                if shuffle:
-                    idx = sample_idx[start:stop]
-                    X_batch = _take_rows(X, idx, x_buffer)
-                    Y_batch = _take_rows(Y, idx, y_buffer)
-                    sw_batch = None if sample_weight is None else sample_weight[idx]
-                else:
-                    X_batch, Y_batch = X[start:stop], Y[start:stop]
-                    sw_batch = (
-                        None if sample_weight is None else sample_weight[start:stop]
-                    )
-                value = objective(
-                    network, loss, X_batch, Y_batch, sw_batch, penalty, alpha
-                )
-                grad_sum += grads
-                n_batches += 1
-                if clip_grad_norm is not None:
-                    clip_by_global_norm(grads, clip_grad_norm)
-                optimizer.step(params, grads, opt_state, lr)
-                if prox:
-                    sw_sum = stop - start if sw_batch is None else sw_batch.sum()
-                    if sw_sum > 0:
-                        step = optimizer.effective_step(opt_state, lr, kernels.size)
-                        penalty.prox(kernels, step * (alpha / float(sw_sum)))
-                accumulated += value * (stop - start)
-                if timed:
-                    thread_tuner.batch_end()
-
-            state.n_iter += 1
-            state.t += n_samples
-            state.loss = accumulated / n_samples
-            state.loss_curve.append(state.loss)
-            grad_sum /= n_batches
-            state.record(
-                loss=state.loss,
-                learning_rate=lr,
-                grad_norm=np.array(
-                    [
-                        np.sqrt(
-                            sum(
-                                float(np.einsum("i,i->", grad_sum[s], grad_sum[s]))
-                                for s in slices
-                            )
-                        )
-                        for slices in layer_slices
-                    ]
-                ),
-            )
-
-            if not np.isfinite(state.loss) or not np.isfinite(params).all():
-                params[...] = last_finite
-                # loss_ describes the restored model; loss_curve_ keeps the record
-                finite = [v for v in state.loss_curve if np.isfinite(v)]
-                state.loss = finite[-1] if finite else np.nan
-                if validation is not None:
-                    state.validation_scores.append(np.nan)
-                    state.record(val_loss=np.nan, val_score=np.nan)
-                state.record(time=time.perf_counter() - start_time)
-                warnings.warn(
-                    f"Training diverged in epoch {len(state.loss_curve)}: the loss "
-                    "became non-finite, so training stopped and the weights of the "
-                    f"last finite epoch were restored. The learning rate ({lr:g}) "
-                    "is the likely cause: lower learning_rate_init, or scale the "
-                    "inputs.",
-                    warning_category,
-                    stacklevel=3,
-                )
-                break
-
-            score = None
-            if validation is not None:
-                val_loss, score = validation()
-                state.validation_scores.append(score)
-                state.record(val_loss=val_loss, val_score=score)
-            _update_no_improvement(
-                state, params, tol, score if early_stopping else None
-            )
-            state.record(time=time.perf_counter() - start_time)
-            if verbose:
-                print(
-                    _message(
-                        state.n_iter, max_iter, state, time.perf_counter() - start_time
-                    )
-                )
-
-            if on_epoch_end is not None and on_epoch_end():
-                if verbose:
-                    print("A callback asked to stop. Stopping.")
-                break
-
-            state.learning_rate = scheduled_learning_rate(
-                schedule,
-                state.learning_rate,
-                learning_rate_init,
-                t=state.t,
-                epoch=len(state.loss_curve),
-                max_iter=max_iter,
-                power_t=power_t,
-            )
-
-            if state.no_improvement_count > n_iter_no_change:
-                what = "Validation score" if early_stopping else "Training loss"
-                msg = (
-                    f"{what} did not improve more than tol={tol:f} for "
-                    f"{n_iter_no_change} consecutive epochs."
-                )
-                if (
-                    schedule == "adaptive"
-                    and state.learning_rate > MIN_ADAPTIVE_LEARNING_RATE
-                ):
-                    state.learning_rate /= 5.0
-                    state.no_improvement_count = 0
-                    if verbose:
-                        print(f"{msg} Setting learning rate to {state.learning_rate:f}")
-                else:
-                    if verbose:
-                        print(f"{msg} Stopping.")
+        # a diverging fit overflows; it is stopped and reported, so NumPy's own
+        # overflow warnings would only repeat it
+        with np.errstate(over="ignore", invalid="ignore"):
+            for _ in range(config.max_iter):
+                if not run.epoch(state):
                     break
-
-            if incremental:
-                break
-            if state.n_iter == max_iter:
-                warnings.warn(
-                    f"Stochastic Optimizer: Maximum iterations ({max_iter}) reached "
-                    "and the optimization hasn't converged yet.",
-                    warning_category,
-                    stacklevel=3,
-                )
     except KeyboardInterrupt:
-        warnings.warn("Training interrupted by user.", stacklevel=3)
+        warn("Training interrupted by user.")
     finally:
-        errstate.__exit__(None, None, None)
         network.release()
-
-    if early_stopping and state.best_params is not None:
-        params[...] = state.best_params
+    run.stopping.finish(state, network.params)
     return state
 
 
-def _update_no_improvement(state, params, tol, score):
-    """scikit-learn's bookkeeping of epochs without improvement: on the
-    validation ``score`` when given (early stopping), else on the loss."""
-    if score is not None:
-        if score < state.best_validation_score + tol:
-            state.no_improvement_count += 1
-        else:
-            state.no_improvement_count = 0
-        if score > state.best_validation_score:
-            state.best_validation_score = score
-            state.best_params = params.copy()
-    else:
-        if state.loss > state.best_loss - tol:
-            state.no_improvement_count += 1
-        else:
-            state.no_improvement_count = 0
-        state.best_loss = min(state.best_loss, state.loss)
+#: SciPy's method behind each full-batch solver
+SCIPY_METHODS = {"lbfgs": "L-BFGS-B", "newton-cg": "trust-ncg"}
 
 
 class _IterationRecorder:
-    """SciPy callback: records the objective (and prints) after each iteration."""
+    """SciPy callback: after each iteration, records the objective and its
+    time, keeps the last finite iterate, and prints when verbose."""
 
     def __init__(self, max_iter, verbose):
         self.curve: list[float] = []
-        self.max_iter, self.verbose = max_iter, verbose
         self.times: list[float] = []
+        self.max_iter, self.verbose = max_iter, verbose
+        self.last_finite: np.ndarray | None = None
+        self.last_finite_value = np.nan
         self._last = time.perf_counter()
 
     def __call__(self, intermediate_result):
         now = time.perf_counter()
         self.times.append(now - self._last)
         self._last = now
-        self.curve.append(float(intermediate_result.fun))
+        value = float(intermediate_result.fun)
+        self.curve.append(value)
+        x = intermediate_result.x
+        if np.isfinite(value) and np.isfinite(x).all():
+            self.last_finite = np.array(x, copy=True)
+            self.last_finite_value = value
         if self.verbose:
             print(
                 f"Iteration {len(self.curve)}/{self.max_iter} - "
-                f"loss: {self.curve[-1]:.6f} - {self.times[-1]:.2f}s"
+                f"loss: {value:.6f} - {self.times[-1]:.2f}s"
             )
+
+
+def _full_batch_objective(network, loss, X, Y, sample_weight, config):
+    """``x -> (objective, gradient)`` in float64 for SciPy, evaluated in place in
+    the network's flat vector (and dtype), with buffers for the whole data."""
+    params, grads = network.params, network.grads
+    network.allocate(X.shape[0])
+
+    def fun(x):
+        params[...] = x
+        value = objective(
+            network, loss, X, Y, sample_weight, config.penalty, config.alpha
+        )
+        return value, grads.astype(np.float64)
+
+    return fun
+
+
+def _minimize(network, fun, solver, options, config, state, **kwargs):
+    """Run ``scipy.optimize.minimize`` from the network's parameters, leave the
+    solution in them, and record the run in ``state``."""
+    params = network.params
+    recorder = _IterationRecorder(options["maxiter"], config.verbose)
+    try:
+        with np.errstate(over="ignore", invalid="ignore"):
+            result = scipy.optimize.minimize(
+                fun,
+                params.astype(np.float64),
+                method=SCIPY_METHODS[solver],
+                jac=True,
+                callback=recorder,
+                options=options,
+                **kwargs,
+            )
+    finally:
+        network.release()
+    params[...] = result.x
+    return _record_full_batch(result, recorder, network, state, config, solver)
+
+
+def _record_full_batch(result, recorder, network, state, config, solver):
+    """Put a SciPy result into ``state``, as the stochastic loop does: a
+    non-finite solution restores the last finite iterate and warns, or raises
+    when there was none."""
+    params = network.params
+    state.n_iter = min(int(result.nit), config.max_iter)
+    state.loss = float(result.fun)
+    state.loss_curve.extend(recorder.curve)
+    state.best_loss = min([state.best_loss, *recorder.curve])
+    state.history.setdefault("loss", []).extend(recorder.curve)
+    state.history.setdefault("time", []).extend(recorder.times)
+    if not np.isfinite(params).all() or not np.isfinite(state.loss):
+        if recorder.last_finite is None:
+            raise ValueError(NON_FINITE_MESSAGE)
+        params[...] = recorder.last_finite
+        state.loss = recorder.last_finite_value
+        config.warn(
+            f"{solver} diverged: the objective became non-finite, so the last "
+            "finite iterate was restored. Scale the inputs and the targets."
+        )
+    elif result.status != 0:
+        config.warn(
+            f"{solver} failed to converge after {state.n_iter} iteration(s) "
+            f"(status={result.status}): {result.message}. Increase the "
+            f"number of iterations (max_iter={config.max_iter}) or scale the "
+            "data."
+        )
+    return state
 
 
 def fit_lbfgs(
@@ -530,32 +587,28 @@ def fit_lbfgs(
     loss: Loss,
     X,
     Y: np.ndarray,
-    sample_weight: np.ndarray | None = None,
-    *,
-    penalty: Penalty | None = None,
-    alpha: float = 0.0,
-    max_iter: int = 200,
-    max_fun: int = 15000,
-    tol: float = 1e-4,
-    verbose: bool = False,
-) -> tuple[scipy.optimize.OptimizeResult, dict]:
+    sample_weight: np.ndarray | None,
+    state: TrainingState,
+    config: TrainingConfig,
+) -> TrainingState:
     """Full-batch L-BFGS-B on the flat parameter vector.
 
     Calls ``scipy.optimize.minimize(method="L-BFGS-B", jac=True)`` with
-    ``maxiter=max_iter``, ``maxfun=max_fun`` and ``gtol=tol``. SciPy works in
-    float64; a float32 network is evaluated in float32 and keeps float32 weights.
+    ``maxiter=config.max_iter``, ``maxfun=config.max_fun`` and
+    ``gtol=config.tol``. SciPy works in float64; a float32 network is
+    evaluated in float32 and keeps float32 weights. ``state`` gains the
+    objective after each iteration in ``loss_curve`` and ``history['loss']``
+    and its seconds in ``history['time']``.
 
     Returns
     -------
-    result : scipy.optimize.OptimizeResult
-    history : dict
-        ``loss`` (objective after each iteration) and ``time`` (seconds per
-        iteration) lists.
+    TrainingState
+        ``state``, updated in place.
     """
-    _check_smooth(penalty, alpha, "lbfgs")
-    fun = _full_batch_objective(network, loss, X, Y, sample_weight, penalty, alpha)
-    options = {"maxiter": max_iter, "maxfun": max_fun, "gtol": tol}
-    return _minimize(network, fun, "L-BFGS-B", options, verbose)
+    _smooth_only(config.penalty, config.alpha, "lbfgs")
+    fun = _full_batch_objective(network, loss, X, Y, sample_weight, config)
+    options = {"maxiter": config.max_iter, "maxfun": config.max_fun, "gtol": config.tol}
+    return _minimize(network, fun, "lbfgs", options, config, state)
 
 
 def fit_newton_cg(
@@ -563,33 +616,28 @@ def fit_newton_cg(
     loss: Loss,
     X,
     Y: np.ndarray,
-    sample_weight: np.ndarray | None = None,
-    *,
-    penalty: Penalty | None = None,
-    alpha: float = 0.0,
-    max_iter: int = 200,
-    tol: float = 1e-4,
-    verbose: bool = False,
-) -> tuple[scipy.optimize.OptimizeResult, dict]:
+    sample_weight: np.ndarray | None,
+    state: TrainingState,
+    config: TrainingConfig,
+) -> TrainingState:
     """Full-batch trust-region Newton-CG on the flat parameter vector.
 
-    Runs ``scipy.optimize.minimize(method="trust-ncg")`` with ``gtol=tol`` and
-    ``maxiter=max_iter``. Hessian-vector products are **central finite
-    differences of the back-propagated gradient**,
-    ``H v ~ (g(w + h v) - g(w - h v)) / (2 h)`` with
+    Runs ``scipy.optimize.minimize(method="trust-ncg")`` with
+    ``gtol=config.tol`` and ``maxiter=config.max_iter``. Hessian-vector
+    products are **central finite differences of the back-propagated
+    gradient**, ``H v ~ (g(w + h v) - g(w - h v)) / (2 h)`` with
     ``h = eps**(1/3) * (1 + ||w||) / ||v||`` (``eps`` of the network's dtype),
     two gradient evaluations per product; the trust region keeps the steps
-    safe where the network's Hessian is indefinite.
+    safe where the network's Hessian is indefinite. ``state`` is updated as
+    by :func:`fit_lbfgs`.
 
     Returns
     -------
-    result : scipy.optimize.OptimizeResult
-    history : dict
-        ``loss`` (objective after each iteration) and ``time`` (seconds per
-        iteration) lists.
+    TrainingState
+        ``state``, updated in place.
     """
-    _check_smooth(penalty, alpha, "newton-cg")
-    fun = _full_batch_objective(network, loss, X, Y, sample_weight, penalty, alpha)
+    _smooth_only(config.penalty, config.alpha, "newton-cg")
+    fun = _full_batch_objective(network, loss, X, Y, sample_weight, config)
     params = network.params
     step_scale = float(np.finfo(params.dtype).eps) ** (1.0 / 3.0)
 
@@ -603,40 +651,12 @@ def fit_newton_cg(
         params[...] = x
         return (g_plus - g_minus) / (2.0 * h)
 
-    options = {"maxiter": max_iter, "gtol": tol}
-    return _minimize(network, fun, "trust-ncg", options, verbose, hessp=hessp)
+    options = {"maxiter": config.max_iter, "gtol": config.tol}
+    return _minimize(network, fun, "newton-cg", options, config, state, hessp=hessp)
 
 
-def _full_batch_objective(network, loss, X, Y, sample_weight, penalty, alpha):
-    """``x -> (objective, gradient)`` in float64 for SciPy, evaluated in place in
-    the network's flat vector (and dtype), with buffers for the whole data."""
-    params, grads = network.params, network.grads
-    network.allocate(X.shape[0])
-
-    def fun(x):
-        params[...] = x
-        value = objective(network, loss, X, Y, sample_weight, penalty, alpha)
-        return value, grads.astype(np.float64)
-
-    return fun
-
-
-def _minimize(network, fun, method, options, verbose, **kwargs):
-    """Run ``scipy.optimize.minimize`` from the network's parameters, leave the
-    solution in them, and return the result with the per-iteration history."""
-    params = network.params
-    callback = _IterationRecorder(options["maxiter"], verbose)
-    try:
-        result = scipy.optimize.minimize(
-            fun,
-            params.astype(np.float64),
-            method=method,
-            jac=True,
-            callback=callback,
-            options=options,
-            **kwargs,
-        )
-    finally:
-        network.release()
-    params[...] = result.x
-    return result, {"loss": callback.curve, "time": callback.times}
+#: the solvers that train on the whole data at once, by estimator name
+FULL_BATCH_SOLVERS: dict[str, Callable[..., TrainingState]] = {
+    "lbfgs": fit_lbfgs,
+    "newton-cg": fit_newton_cg,
+}
