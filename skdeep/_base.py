@@ -31,6 +31,7 @@ from sklearn.utils.validation import (
 )
 
 from ._callbacks import CallbackSupportMixin, FitCallbacks
+from ._scale_check import check_validation_scale
 from .nn import activations as _activations
 from .nn import initializers as _initializers
 from .nn import optimizers as _optimizers
@@ -378,6 +379,7 @@ class BaseMultilayerPerceptron(CallbackSupportMixin, BaseEstimator, metaclass=AB
             X_val, y_val = self._validate_training_data(
                 X_val, y_val, reset=False, dtype=dtype
             )
+            check_validation_scale(X, X_val, estimator_name=type(self).__name__)
             y_val, Y_val = self._encode_validation_targets(y_val, dtype, commit)
             if Y_val.shape[1:] != Y.shape[1:]:
                 raise ValueError(

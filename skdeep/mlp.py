@@ -406,7 +406,13 @@ default=None
             Validation data (with ``y_val``), monitored after every epoch in
             ``history_`` and ``validation_scores_``; with ``early_stopping`` it
             replaces the ``validation_fraction`` split. Stochastic solvers only.
-            Inside a pipeline it is not transformed by the earlier steps.
+            A pipeline's earlier steps do not transform fit parameters: to have
+            them transform ``X_val``, enable metadata routing
+            (``sklearn.set_config(enable_metadata_routing=True)``), call
+            ``set_fit_request(X_val=True, y_val=True)`` on this estimator and
+            build the pipeline with ``transform_input=["X_val"]``. A
+            ``UserWarning`` is emitted when ``X_val`` is plainly on another
+            scale than ``X``.
         y_val : array-like of shape (n_val,) or (n_val, n_outputs), default=None
             Validation targets.
         sample_weight_val : array-like of shape (n_val,), default=None
@@ -684,7 +690,13 @@ default=None
             Validation data (with ``y_val``), monitored after every epoch in
             ``history_`` and ``validation_scores_``; with ``early_stopping`` it
             replaces the ``validation_fraction`` split. Stochastic solvers only.
-            Inside a pipeline it is not transformed by the earlier steps.
+            A pipeline's earlier steps do not transform fit parameters: to have
+            them transform ``X_val``, enable metadata routing
+            (``sklearn.set_config(enable_metadata_routing=True)``), call
+            ``set_fit_request(X_val=True, y_val=True)`` on this estimator and
+            build the pipeline with ``transform_input=["X_val"]``. A
+            ``UserWarning`` is emitted when ``X_val`` is plainly on another
+            scale than ``X``.
         y_val : array-like of shape (n_val,) or (n_val, n_outputs), default=None
             Validation targets.
         sample_weight_val : array-like of shape (n_val,), default=None
