@@ -32,8 +32,8 @@ from sklearn.neural_network import MLPRegressor as SkMLP  # noqa: E402
 from threadpoolctl import threadpool_limits  # noqa: E402
 
 import skdeep  # noqa: E402
-from skdeep.nn.penalties import L2  # noqa: E402
 from skdeep.nn.batching import _take_rows  # noqa: E402
+from skdeep.nn.penalties import L2  # noqa: E402
 
 N, F, HIDDEN, BATCH, ALPHA = 20000, 64, (256, 128), 200, 1e-4
 
