@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import textwrap
+
 import numpy as np
 from sklearn.base import ClassifierMixin, RegressorMixin, _fit_context
 from sklearn.preprocessing import LabelBinarizer
@@ -19,6 +21,8 @@ from . import _metrics
 from ._base import BaseMultilayerPerceptron
 from ._callbacks import with_callbacks
 from .nn import losses as _losses
+from .nn import optimizers as _optimizers
+from .nn.training import FULL_BATCH_SOLVERS
 
 __all__ = ["MLPRegressor", "MLPClassifier"]
 
@@ -33,15 +37,7 @@ _SHARED_PARAMETERS = """
         (slope 0.01), 'elu', 'softplus' and 'gelu' (exact, erf form).
 
     solver : str or Optimizer, default='adam'
-        'lbfgs' runs SciPy's L-BFGS-B on the whole data; 'newton-cg' runs
-        SciPy's trust-region Newton-CG on the whole data, with Hessian-vector
-        products by finite differences of gradients. The stochastic solvers
-        train on mini-batches: 'sgd' (gradient descent with (Nesterov)
-        momentum, reading ``momentum`` and ``nesterovs_momentum``), 'adam' and
-        'adamw' (reading ``beta_1``, ``beta_2``, ``epsilon``), 'rmsprop' and
-        'adagrad' (reading ``epsilon``); or pass an optimizer object from
-        :mod:`skdeep.optimizers` (``RMSProp(rho=0.95)``), whose
-        hyperparameters a grid search can tune (``solver__rho``).
+        %(solver)s
 
     alpha : float, default=0.0001
         Strength of the penalty on the weights (not the biases), added to the
@@ -215,6 +211,45 @@ _SHARED_ATTRIBUTES = """
         ``val_score``. The full-batch solvers record ``loss`` and ``time`` per
         iteration.
 """
+
+
+def _solver_doc() -> str:
+    """The ``solver`` documentation, listing the registered solvers (and the
+    estimator parameters each optimizer reads) from the registries."""
+    full_batch = ", ".join(
+        f"'{name}' ({_first_sentence(solve.__doc__)}; see "
+        f":func:`skdeep.nn.training.{solve.__name__}`)"
+        for name, solve in FULL_BATCH_SOLVERS.items()
+    )
+    stochastic = []
+    for name, cls in _optimizers.OPTIMIZERS.items():
+        reads = ", ".join(f"``{p}``" for p in cls.estimator_parameters)
+        stochastic.append(
+            f"'{name}' ({cls.summary}{', reading ' + reads if reads else ''})"
+        )
+    text = (
+        f"The full-batch solvers train on the whole data at once: {full_batch}. "
+        f"The stochastic solvers train on mini-batches: {', '.join(stochastic)}. "
+        "Or pass an optimizer object from :mod:`skdeep.optimizers` "
+        "(``RMSProp(rho=0.95)``), whose hyperparameters a grid search can tune "
+        "(``solver__rho``)."
+    )
+    indent = " " * 8
+    return textwrap.fill(
+        text,
+        width=80,
+        initial_indent=indent,
+        subsequent_indent=indent,
+        break_on_hyphens=False,
+    ).lstrip()
+
+
+def _first_sentence(doc: str) -> str:
+    """The first sentence of a docstring, on one line, without its period."""
+    return " ".join(doc.strip().split(".\n")[0].split()).rstrip(".")
+
+
+_SHARED_PARAMETERS = _SHARED_PARAMETERS.replace("%(solver)s", _solver_doc())
 
 
 def _doc_filler(parameters: str, attributes: str):

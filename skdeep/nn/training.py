@@ -591,7 +591,7 @@ def fit_lbfgs(
     state: TrainingState,
     config: TrainingConfig,
 ) -> TrainingState:
-    """Full-batch L-BFGS-B on the flat parameter vector.
+    """SciPy's L-BFGS-B on the whole data, on the flat parameter vector.
 
     Calls ``scipy.optimize.minimize(method="L-BFGS-B", jac=True)`` with
     ``maxiter=config.max_iter``, ``maxfun=config.max_fun`` and
@@ -620,7 +620,8 @@ def fit_newton_cg(
     state: TrainingState,
     config: TrainingConfig,
 ) -> TrainingState:
-    """Full-batch trust-region Newton-CG on the flat parameter vector.
+    """SciPy's trust-region Newton-CG on the whole data, with Hessian-vector
+    products by finite differences of gradients.
 
     Runs ``scipy.optimize.minimize(method="trust-ncg")`` with
     ``gtol=config.tol`` and ``maxiter=config.max_iter``. Hessian-vector
