@@ -31,6 +31,12 @@ from sklearn.utils.validation import (
 )
 
 from ._callbacks import CallbackSupportMixin, FitCallbacks
+from ._checks import (
+    check_fits_dtype,
+    check_weight_sum,
+    named_as,
+    reject_time_values,
+)
 from ._scale_check import check_validation_scale
 from .nn import activations as _activations
 from .nn import initializers as _initializers
@@ -52,6 +58,7 @@ from .nn.training import (
     TrainingConfig,
     TrainingState,
     fit_stochastic,
+    mean_loss,
 )
 
 #: elements per prediction chunk (rows x widest layer): bounds predict memory
@@ -237,6 +244,8 @@ class BaseMultilayerPerceptron(CallbackSupportMixin, BaseEstimator, metaclass=AB
 
     def _validate_training_data(self, X, y, *, reset, dtype=(np.float64, np.float32)):
         """Validate ``X`` and ``y`` of fit (or the validation data)."""
+        reject_time_values(X, "X")
+        reject_time_values(y, "y")
         return validate_data(
             self,
             X,
@@ -339,12 +348,42 @@ class BaseMultilayerPerceptron(CallbackSupportMixin, BaseEstimator, metaclass=AB
     def _check_weights(self, sample_weight, X, dtype, name="sample_weight"):
         if sample_weight is None:
             return None
-        sample_weight = _check_sample_weight(sample_weight, X, dtype=dtype)
+        with named_as({"sample_weight": name}):
+            sample_weight = _check_sample_weight(sample_weight, X, dtype=dtype)
         if np.any(sample_weight < 0):
             raise ValueError(f"{name} must be non-negative.")
         if not sample_weight.sum() > 0:
             raise ValueError(f"{name} must not be all zero.")
+        check_weight_sum(sample_weight, name)
         return sample_weight
+
+    def _architecture(self) -> dict:
+        """The parameters that shape the network, normalized: a warm start
+        must find them as the network was built."""
+        hidden = tuple(self._hidden_layer_sizes())
+        values = {"hidden_layer_sizes": hidden, "activation": self.activation}
+        for name in self._architecture_parameters:
+            values[name] = getattr(self, name)
+        if "dropout" in values:
+            values["dropout"] = tuple(self._dropout_rates(len(hidden)))
+        return values
+
+    #: parameters besides the layer sizes and activation that shape the network
+    _architecture_parameters: tuple[str, ...] = ("dropout", "normalization")
+
+    def _check_same_architecture(self) -> None:
+        built = self.__dict__.get("_built_with")
+        if built is None:  # a model stored before this check existed
+            return
+        now = self._architecture()
+        changed = [name for name in now if now[name] != built.get(name)]
+        if changed:
+            what = ", ".join(f"{n}={built.get(n)!r} -> {now[n]!r}" for n in changed)
+            raise ValueError(
+                f"warm_start and partial_fit continue the fitted network, but "
+                f"{what} changed since it was built. Set warm_start=False (or "
+                "refit) to build a new network, or restore the parameter."
+            )
 
     def _prepare_fit(
         self, X, y, sample_weight, X_val, y_val, sample_weight_val, incremental
@@ -353,8 +392,11 @@ class BaseMultilayerPerceptron(CallbackSupportMixin, BaseEstimator, metaclass=AB
         self._validate_fit_parameters(incremental)
         fitted = hasattr(self, "_network")
         first_pass = not fitted or (not self.warm_start and not incremental)
+        if not first_pass:
+            self._check_same_architecture()
         X, y = self._validate_training_data(X, y, reset=first_pass)
         dtype = X.dtype if first_pass else self._network.dtype
+        check_fits_dtype(X, dtype)
         X = X.astype(dtype, copy=False)
         sample_weight = self._check_weights(sample_weight, X, dtype)
         Y, commit = self._validate_targets(
@@ -366,38 +408,45 @@ class BaseMultilayerPerceptron(CallbackSupportMixin, BaseEstimator, metaclass=AB
                 f"with {self._network.n_out}; use warm_start=False to refit."
             )
         sample_weight = self._finalize_sample_weight(sample_weight, y, incremental)
+        validation = self._prepare_validation(
+            X, Y, X_val, y_val, sample_weight_val, dtype, commit, incremental
+        )
+        return _FitData(X, y, Y, sample_weight, *validation, commit, first_pass, dtype)
 
-        Y_val = None
+    def _prepare_validation(
+        self, X, Y, X_val, y_val, sample_weight_val, dtype, commit, incremental
+    ):
+        """Validate ``X_val``, ``y_val`` and ``sample_weight_val``; errors name
+        them. Returns ``(X_val, y_val, Y_val, sample_weight_val)``."""
         if (X_val is None) != (y_val is None):
             raise ValueError("X_val and y_val must be given together.")
-        if X_val is not None:
-            if not self._is_stochastic():
-                raise ValueError(
-                    f"X_val/y_val need a stochastic solver; solver={self.solver!r} "
-                    "trains on the whole data at once."
-                )
+        if X_val is None:
+            if sample_weight_val is not None:
+                raise ValueError("sample_weight_val needs X_val and y_val.")
+            return None, None, None, None
+        if not self._is_stochastic():
+            raise ValueError(
+                f"X_val/y_val need a stochastic solver; solver={self.solver!r} "
+                "trains on the whole data at once."
+            )
+        with named_as({"X": "X_val", "y": "y_val"}):
             X_val, y_val = self._validate_training_data(
                 X_val, y_val, reset=False, dtype=dtype
             )
-            check_validation_scale(X, X_val, estimator_name=type(self).__name__)
             y_val, Y_val = self._encode_validation_targets(y_val, dtype, commit)
-            if Y_val.shape[1:] != Y.shape[1:]:
-                raise ValueError(
-                    f"y_val has shape {Y_val.shape[1:]} per sample but y has "
-                    f"{Y.shape[1:]}."
-                )
-            sample_weight_val = self._check_weights(
-                sample_weight_val, X_val, dtype, "sample_weight_val"
+        check_validation_scale(X, X_val, estimator_name=type(self).__name__)
+        if Y_val.shape[1:] != Y.shape[1:]:
+            raise ValueError(
+                f"y_val has shape {Y_val.shape[1:]} per sample but y has {Y.shape[1:]}."
             )
+        sample_weight_val = self._check_weights(
+            sample_weight_val, X_val, dtype, "sample_weight_val"
+        )
+        with named_as({"sample_weight": "sample_weight_val"}):
             sample_weight_val = self._finalize_sample_weight(
                 sample_weight_val, y_val, incremental
             )
-        elif sample_weight_val is not None:
-            raise ValueError("sample_weight_val needs X_val and y_val.")
-        return _FitData(
-            X, y, Y, sample_weight, X_val, y_val, Y_val, sample_weight_val,
-            commit, first_pass, dtype,
-        )  # fmt: skip
+        return X_val, y_val, Y_val, sample_weight_val
 
     def _run_solver(self, data: _FitData, *, incremental: bool):
         for name, value in data.commit.items():
@@ -408,6 +457,7 @@ class BaseMultilayerPerceptron(CallbackSupportMixin, BaseEstimator, metaclass=AB
             network = self._build_network(
                 data.X.shape[-1], data.Y.shape[-1], rng, data.dtype
             )
+            self._built_with = self._architecture()
             state = TrainingState(learning_rate=float(self.learning_rate_init))
         else:
             network, state = self._network, self._state
@@ -530,7 +580,7 @@ class BaseMultilayerPerceptron(CallbackSupportMixin, BaseEstimator, metaclass=AB
 
         def validation():
             raw = network.forward(X_val)
-            val_loss = loss(Y_val, raw, sw_val)
+            val_loss = mean_loss(loss, Y_val, raw, sw_val)
             return val_loss, self._score_output(loss.link(raw), y_val, sw_val)
 
         return validation
@@ -595,6 +645,7 @@ class BaseMultilayerPerceptron(CallbackSupportMixin, BaseEstimator, metaclass=AB
                 raise ValueError(f"Input X contains {kind}.")
             return X
         check_is_fitted(self)
+        reject_time_values(X)
         return validate_data(
             self,
             X,

@@ -16,6 +16,8 @@ def r2(y_true: np.ndarray, y_pred: np.ndarray, sample_weight=None) -> float:
     y = np.asarray(y_true, dtype=np.float64).reshape(len(y_true), -1)
     p = np.asarray(y_pred, dtype=np.float64).reshape(len(y_pred), -1)
     w = None if sample_weight is None else np.asarray(sample_weight, dtype=np.float64)
+    if w is not None and not w.sum() > 0:
+        return float("nan")  # no sample counts: there is nothing to score
     residual = (y - p) ** 2
     centered = (y - np.average(y, axis=0, weights=w)) ** 2
     if w is None:
@@ -34,4 +36,6 @@ def accuracy(y_true: np.ndarray, y_pred: np.ndarray, sample_weight=None) -> floa
     right = np.asarray(y_true) == np.asarray(y_pred)
     if right.ndim == 2:
         right = right.all(axis=1)
+    if sample_weight is not None and not np.sum(sample_weight) > 0:
+        return float("nan")  # no sample counts: there is nothing to score
     return float(np.average(right, weights=sample_weight))

@@ -20,6 +20,7 @@ from sklearn.utils.validation import check_is_fitted, column_or_1d
 from . import _metrics
 from ._base import BaseMultilayerPerceptron
 from ._callbacks import with_callbacks
+from ._checks import check_class_weight, short_labels
 from .nn import losses as _losses
 from .nn import optimizers as _optimizers
 from .nn.training import FULL_BATCH_SOLVERS
@@ -267,6 +268,12 @@ def _doc_filler(parameters: str, attributes: str):
 _fill_doc = _doc_filler(_SHARED_PARAMETERS + _LAYER_PARAMETERS, _SHARED_ATTRIBUTES)
 
 
+def _check_target_range(loss, Y) -> None:
+    """Raise a ValueError for targets outside the loss's domain."""
+    if isinstance(loss, _losses.Poisson) and np.any(Y < 0):
+        raise ValueError("loss='poisson' requires non-negative y.")
+
+
 def _has_stochastic_solver(estimator) -> bool:
     if not estimator._is_stochastic():
         raise AttributeError(
@@ -402,8 +409,7 @@ class MLPRegressor(RegressorMixin, BaseMultilayerPerceptron):
         if y.ndim == 2 and y.shape[1] == 1:
             y = column_or_1d(y, warn=True)
         Y = np.asarray(y, dtype=dtype).reshape(y.shape[0], -1)
-        if isinstance(loss, _losses.Poisson) and np.any(Y < 0):
-            raise ValueError("loss='poisson' requires non-negative y.")
+        _check_target_range(loss, Y)
         return Y, {}
 
     def _encode_validation_targets(self, y_val, dtype, commit):
@@ -637,12 +643,13 @@ class MLPClassifier(ClassifierMixin, BaseMultilayerPerceptron):
                     raise ValueError(
                         "warm_start can only be used where `y` has the same classes "
                         f"as in the previous call to fit. Previously got "
-                        f"{self.classes_}, `y` has {classes}"
+                        f"{short_labels(self.classes_)}, `y` has {short_labels(classes)}"
                     )
             elif len(np.setdiff1d(classes, self.classes_, assume_unique=True)):
                 raise ValueError(
                     "`y` has classes not in `self.classes_`. "
-                    f"`self.classes_` has {self.classes_}. 'y' has {classes}."
+                    f"`self.classes_` has {short_labels(self.classes_)}. 'y' has "
+                    f"{short_labels(classes)}."
                 )
         Y = binarizer.transform(y).astype(dtype, copy=False)
         return Y, commit
@@ -654,8 +661,8 @@ class MLPClassifier(ClassifierMixin, BaseMultilayerPerceptron):
         unknown = np.setdiff1d(unique_labels(y_val), binarizer.classes_)
         if binarizer.y_type_ != "multilabel-indicator" and len(unknown):
             raise ValueError(
-                f"y_val has classes {unknown} that are not in the training classes "
-                f"{binarizer.classes_}."
+                f"y_val has classes {short_labels(unknown)} that are not in the "
+                f"training classes {short_labels(binarizer.classes_)}."
             )
         return y_val, binarizer.transform(y_val).astype(dtype, copy=False)
 
@@ -693,9 +700,14 @@ class MLPClassifier(ClassifierMixin, BaseMultilayerPerceptron):
                 "frequencies of one batch are not those of the data. Pass a dict of "
                 "class weights instead."
             )
+        check_class_weight(self.class_weight)
         weights = compute_sample_weight(self.class_weight, y)
         if sample_weight is not None:
             weights = weights * sample_weight
+        if len(weights) and not weights.sum() > 0:
+            raise ValueError(
+                "class_weight and sample_weight give every sample a zero weight."
+            )
         dtype = sample_weight.dtype if sample_weight is not None else np.float64
         return weights.astype(dtype, copy=False)
 
@@ -787,8 +799,8 @@ default=None
             self.classes_, unique_labels(classes)
         ):
             raise ValueError(
-                f"`classes={classes!r}` is not the same as on last call to "
-                f"partial_fit, was: {self.classes_!r}"
+                f"`classes={short_labels(classes)}` is not the same as on last call "
+                f"to partial_fit, was: {short_labels(self.classes_)}"
             )
 
     def predict(self, X):

@@ -10,11 +10,13 @@ from sklearn.base import is_classifier
 from sklearn.utils._param_validation import Interval
 from sklearn.utils.validation import check_is_fitted, validate_data
 
+from ._checks import reject_time_values
 from .mlp import (
     _SHARED_ATTRIBUTES,
     _SHARED_PARAMETERS,
     MLPClassifier,
     MLPRegressor,
+    _check_target_range,
     _doc_filler,
 )
 from .nn.layers import Dense
@@ -84,6 +86,9 @@ class _RecurrentMixin:
     """What a recurrent estimator changes in the MLP machinery: its input
     (sequences), its network (stacked RNN layers) and its fitted attributes."""
 
+    #: what shapes a recurrent network besides its sizes and activation
+    _architecture_parameters: tuple[str, ...] = ()
+
     def _returns_sequences(self) -> bool:
         return bool(getattr(self, "return_sequences", False))
 
@@ -133,6 +138,7 @@ class _RecurrentMixin:
                 f"{type(self).__name__} does not accept sparse input; pass a dense "
                 "array of shape (n_samples, n_timesteps, n_features)."
             )
+        reject_time_values(X)
         if not hasattr(X, "iloc"):
             arr = np.asarray(X)
             if arr.ndim == 3:
@@ -140,11 +146,22 @@ class _RecurrentMixin:
                 if not fitting:
                     self._check_step_shape(n_steps, n_features)
                 return arr.reshape(n, n_steps * n_features), n_steps, n_features
-            if arr.ndim != 2:
-                return X, None, None
-            n_columns = arr.shape[1]
+            shape = arr.shape
         else:
-            n_columns = X.shape[1]
+            shape = X.shape
+        if len(shape) != 2:
+            hint = ""
+            if len(shape) == 1:
+                hint = (
+                    " Reshape your data with array.reshape(1, -1) if it is a "
+                    "single univariate sequence."
+                )
+            raise ValueError(
+                f"{type(self).__name__} expects sequences of shape (n_samples, "
+                "n_timesteps, n_features), or a 2-D array (n_samples, n_timesteps) "
+                f"of univariate sequences; got an array of shape {shape}.{hint}"
+            )
+        n_columns = shape[1]
         n_features = self.n_features_per_step or 1
         if fitting and n_columns % n_features:
             raise ValueError(
@@ -334,11 +351,15 @@ class SimpleRNN(_RecurrentMixin, MLPRegressor):
         self.l1_ratio = l1_ratio
         self.clip_grad_norm = clip_grad_norm
 
+    _architecture_parameters = ("return_sequences",)
+
     def _validate_targets(self, y, dtype, *, first_pass, incremental):
         if y.ndim == 3:
             loss = self._make_loss(None)
             loss.validate()
-            return np.asarray(y, dtype=dtype), {}
+            Y = np.asarray(y, dtype=dtype)
+            _check_target_range(loss, Y)
+            return Y, {}
         return super()._validate_targets(
             y, dtype, first_pass=first_pass, incremental=incremental
         )

@@ -75,7 +75,10 @@ BAD_FIT_INPUTS = {
     "nan in X": (lambda X, y: (with_nan(X), y), "NaN"),
     "inf in X": (lambda X, y: (with_inf(X), y), "infinity"),
     "empty X": (lambda X, y: (X[:0], y[:0]), "0 sample"),
-    "1-D X": (lambda X, y: (X.reshape(len(X), -1)[:, 0], y), "2D array|1D"),
+    "1-D X": (
+        lambda X, y: (X.reshape(len(X), -1)[:, 0], y),
+        "2D array|1D|shape \\(n_samples, n_timesteps, n_features\\)",
+    ),
     "string X": (
         lambda X, y: (np.full(X.shape, "a", dtype=object), y),
         "convert|numeric|string",

@@ -49,6 +49,7 @@ __all__ = [
     "TrainingState",
     "EpochHooks",
     "objective",
+    "mean_loss",
     "fit_stochastic",
     "fit_lbfgs",
     "fit_newton_cg",
@@ -171,6 +172,32 @@ class EpochHooks:
         return self.on_epoch_end is not None and bool(self.on_epoch_end())
 
 
+def sequence_rows(Y: np.ndarray, raw: np.ndarray, sample_weight):
+    """Sequence outputs ``(n, T, k)`` as ``(n * T, k)`` rows, each time step
+    weighted by its sample's weight: the loss of a many-to-many network is
+    its mean over samples and time steps. 2-D outputs are returned as is."""
+    if raw.ndim != 3:
+        return Y, raw, sample_weight
+    n_steps = raw.shape[1]
+    flat_sw = None if sample_weight is None else np.repeat(sample_weight, n_steps)
+    shape = (-1, raw.shape[-1])
+    return Y.reshape(shape), raw.reshape(shape), flat_sw
+
+
+def mean_loss(loss: Loss, Y: np.ndarray, raw: np.ndarray, sample_weight=None):
+    """The loss of raw outputs ``raw`` (2-D, or sequences) against ``Y``.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from skdeep.nn.losses import SquaredError
+    >>> Y, raw = np.zeros((2, 3, 1)), np.ones((2, 3, 1))
+    >>> float(mean_loss(SquaredError(), Y, raw))
+    0.5
+    """
+    return loss(*sequence_rows(Y, raw, sample_weight))
+
+
 def objective(
     network: Sequential,
     loss: Loss,
@@ -212,11 +239,9 @@ def objective(
         return 0.0
     raw = network.forward(X, training=True)
     if raw.ndim == 3:  # sequence outputs: the loss is a mean over time steps too
-        n_steps = raw.shape[1]
-        flat = raw.reshape(-1, raw.shape[-1])
-        flat_sw = None if sample_weight is None else np.repeat(sample_weight, n_steps)
+        flat_Y, flat, flat_sw = sequence_rows(Y, raw, sample_weight)
         value, delta = loss.loss_gradient(
-            Y.reshape(flat.shape), flat, flat_sw, sw_sum * n_steps, out=flat
+            flat_Y, flat, flat_sw, sw_sum * raw.shape[1], out=flat
         )
         delta = delta.reshape(raw.shape)
     else:
