@@ -61,9 +61,6 @@ from .nn.training import (
     mean_loss,
 )
 
-#: elements per prediction chunk (rows x widest layer): bounds predict memory
-PREDICT_CHUNK_ELEMENTS = 1 << 22
-
 
 class RegistryOptions(StrOptions):
     """The names of one or more registries as a constraint, read when it is
@@ -614,9 +611,7 @@ class BaseMultilayerPerceptron(CallbackSupportMixin, BaseEstimator, metaclass=AB
         """Link-transformed network output for validated ``X``, in chunks."""
         network, loss = self._network, self._loss
         n = X.shape[0]
-        width = max([network.n_in] + [layer.units for layer in network.layers])
-        row = width * int(np.prod(X.shape[1:-1]))  # time steps of sequences
-        chunk = max(1, PREDICT_CHUNK_ELEMENTS // row)
+        chunk = network.chunk_rows(X.shape[1:])
         if n <= chunk:
             return loss.link(network.forward(X))
         first = loss.link(network.forward(X[:chunk]))

@@ -1,13 +1,20 @@
 """The divergence guard: a non-finite loss or weight stops training and
-restores the last finite epoch's weights."""
+restores the whole training state of the last epoch that left a usable model.
+
+"Usable" is checked on outputs, not only on weights: weights can be finite
+yet so large that the model predicts infinity (a learning rate far too
+large). The guard keeps the state at the start of the last two epochs, and
+restores the newest whose objective on the training data is finite.
+"""
 
 from __future__ import annotations
 
 import math
+from collections.abc import Callable
 
 import numpy as np
 
-__all__ = ["DivergenceGuard", "NON_FINITE_MESSAGE"]
+__all__ = ["DivergenceGuard", "NON_FINITE_MESSAGE", "explain_non_finite"]
 
 #: raised when training never produced finite weights (scikit-learn's words)
 NON_FINITE_MESSAGE = (
@@ -20,54 +27,156 @@ def diverged_message(epoch: int, lr: float) -> str:
     """The warning of a fit stopped by divergence in ``epoch``."""
     return (
         f"Training diverged in epoch {epoch}: the loss became non-finite, so "
-        "training stopped and the weights of the last finite epoch were "
-        f"restored. The learning rate ({lr:g}) is the likely cause: lower "
-        "learning_rate_init, or scale the inputs."
+        "training stopped and the weights, optimizer state and moving statistics "
+        "of the last epoch with finite predictions were restored. The learning "
+        f"rate ({lr:g}) is the likely cause: lower learning_rate_init, or scale "
+        "the inputs."
     )
 
 
-class DivergenceGuard:
-    """Keeps the weights of the last finite epoch, and restores them.
+def explain_non_finite(data_loss: float, penalty_term: float, alpha: float) -> str:
+    """Why a model could not be trained, from the two terms of its objective at
+    the weights it started from.
 
-    Call :meth:`remember` before each epoch and :meth:`diverged` after it;
-    on divergence, :meth:`restore` puts the remembered weights back and sets
-    ``state.loss`` to the last finite loss of ``state.loss_curve`` (which
-    keeps the non-finite record). A model that never completed a finite
-    epoch has nothing to restore: :meth:`restore` raises a ValueError.
+    Examples
+    --------
+    >>> explain_non_finite(float("inf"), 0.0, 1e-4)[:38]
+    'The loss is not finite at the starting'
+    """
+    if not math.isfinite(penalty_term):
+        return (
+            f"The penalty is not finite at the starting weights: alpha={alpha:g} "
+            "is too large; lower alpha."
+        )
+    if not math.isfinite(data_loss):
+        return (
+            "The loss is not finite at the starting weights: X or y hold values "
+            "too large for the model's dtype; scale them (e.g. StandardScaler, "
+            "TransformedTargetRegressor)."
+        )
+    return (
+        "The loss was finite at the starting weights and diverged in training: "
+        "lower learning_rate_init, or scale the inputs."
+    )
+
+
+class _Snapshot:
+    """Copies of the parameters, the optimizer state and the network's
+    non-trainable state, refreshed in place."""
+
+    def __init__(self) -> None:
+        self.arrays: list[np.ndarray] = []
+        self.optimizer: dict = {}
+
+    def take(self, params, state_arrays, optimizer_state) -> None:
+        live = [params, *state_arrays]
+        if len(self.arrays) != len(live):
+            self.arrays = [a.copy() for a in live]
+        else:
+            for kept, array in zip(self.arrays, live, strict=True):
+                np.copyto(kept, array)
+        for key, value in optimizer_state.items():
+            kept = self.optimizer.get(key)
+            if isinstance(value, np.ndarray):
+                if isinstance(kept, np.ndarray) and kept.shape == value.shape:
+                    np.copyto(kept, value)
+                else:
+                    self.optimizer[key] = value.copy()
+            else:
+                self.optimizer[key] = value
+
+    def put_back(self, params, state_arrays, optimizer_state) -> None:
+        for kept, array in zip(self.arrays, [params, *state_arrays], strict=True):
+            np.copyto(array, kept)
+        for key, kept in self.optimizer.items():
+            if isinstance(kept, np.ndarray):
+                np.copyto(optimizer_state[key], kept)
+            else:
+                optimizer_state[key] = kept
+
+
+class DivergenceGuard:
+    """Keeps the training state of the last epochs, and restores it.
+
+    Call :meth:`remember` before each epoch and :meth:`diverged` after it; on
+    divergence, :meth:`restore` puts back the newest remembered state (weights,
+    optimizer state, moving statistics) whose objective on the training data,
+    as ``evaluate()`` computes it, is finite, and sets ``state.loss`` to that
+    objective. When no remembered state is usable, or the model never
+    completed a finite epoch, it raises a ValueError that says why.
 
     Parameters
     ----------
-    params : ndarray
-        The network's flat parameter vector.
+    network : Sequential
+        The network; its ``params`` and
+        :meth:`~skdeep.nn.network.Sequential.state_arrays` are kept.
+    optimizer_state : dict
+        The optimizer's state, kept alike.
+    evaluate : callable, default=None
+        ``evaluate() -> (data_loss, penalty_term)`` of the current weights on
+        the training data (inference mode). None: only the weights are
+        checked.
+    alpha : float, default=0.0
+        Penalty strength, for the error message.
 
     Examples
     --------
     >>> import numpy as np
-    >>> params = np.array([1.0, 2.0])
-    >>> guard = DivergenceGuard(params)
+    >>> from skdeep.nn.layers import Dense
+    >>> from skdeep.nn.network import Sequential
+    >>> net = Sequential([Dense(1)]).build(2, np.random.RandomState(0))
+    >>> guard = DivergenceGuard(net, {})
     >>> guard.remember()
-    >>> params[0] = np.inf
+    >>> net.params[0] = np.inf
     >>> guard.diverged(loss=0.5)
     True
     """
 
-    def __init__(self, params: np.ndarray) -> None:
-        self.params = params
-        self._last_finite = params.copy()
+    def __init__(
+        self,
+        network,
+        optimizer_state: dict,
+        evaluate: Callable[[], tuple[float, float]] | None = None,
+        alpha: float = 0.0,
+    ) -> None:
+        self.params = network.params
+        self._state_arrays = network.state_arrays()
+        self._optimizer_state = optimizer_state
+        self._evaluate = evaluate
+        self._alpha = alpha
+        self._snapshots = [_Snapshot(), _Snapshot()]  # newest first
+        self._taken = 0
+
+    def _live(self):
+        return self.params, self._state_arrays, self._optimizer_state
 
     def remember(self) -> None:
-        """Keep the current weights as the last finite ones."""
-        self._last_finite[...] = self.params
+        """Keep the current training state; the one before becomes the older."""
+        self._snapshots.reverse()
+        self._snapshots[0].take(*self._live())
+        self._taken += 1
 
     def diverged(self, loss: float) -> bool:
         """Whether ``loss`` or any weight is non-finite."""
         return not math.isfinite(loss) or not np.isfinite(self.params).all()
 
     def restore(self, state) -> None:
-        """Restore the remembered weights and the last finite loss."""
-        self.params[...] = self._last_finite
-        finite = [v for v in state.loss_curve if np.isfinite(v)]
-        if not finite:
-            raise ValueError(NON_FINITE_MESSAGE)
-        # loss_ describes the restored model; loss_curve_ keeps the record
-        state.loss = finite[-1]
+        """Restore the newest usable remembered state and describe it."""
+        usable = [v for v in state.loss_curve if np.isfinite(v)]
+        terms = (np.nan, np.nan)
+        for snapshot in self._snapshots[: min(self._taken, 2)]:
+            snapshot.put_back(*self._live())
+            terms = self._objective_terms(usable)
+            if usable and math.isfinite(sum(terms)):
+                state.loss = sum(terms) if self._evaluate else usable[-1]
+                return
+        raise ValueError(
+            f"{NON_FINITE_MESSAGE} {explain_non_finite(*terms, self._alpha)}"
+        )
+
+    def _objective_terms(self, usable) -> tuple[float, float]:
+        if self._evaluate is None:
+            return (usable[-1], 0.0) if usable else (np.nan, 0.0)
+        with np.errstate(over="ignore", invalid="ignore"):
+            data_loss, penalty_term = self._evaluate()
+        return float(data_loss), float(penalty_term)

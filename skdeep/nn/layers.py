@@ -89,6 +89,9 @@ class Layer:
     """
 
     penalized: tuple[str, ...] = ()
+    #: non-trainable state updated by training (moving statistics): restored
+    #: with the weights when training diverges
+    state_names: tuple[str, ...] = ()
     #: attributes that hold views, buffers or caches, never pickled
     _transient: tuple[str, ...] = ("_x", "_z", "_a", "_out", "_dx", "_cache", "_ones")
 
@@ -457,6 +460,8 @@ class BatchNormalization(_Normalization):
     """
 
     axis = 0
+
+    state_names = ("moving_mean", "moving_variance")
 
     def __init__(self, momentum: float = 0.99, epsilon: float = 1e-3) -> None:
         super().__init__(epsilon)

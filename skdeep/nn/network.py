@@ -13,7 +13,10 @@ import numpy as np
 
 from .layers import Layer
 
-__all__ = ["Sequential"]
+__all__ = ["Sequential", "CHUNK_ELEMENTS"]
+
+#: elements per chunk (rows x widest layer) when evaluating on many rows
+CHUNK_ELEMENTS = 1 << 22
 
 
 class Sequential:
@@ -135,6 +138,22 @@ class Sequential:
             for layer in self.layers
             for shape in layer.param_shapes.values()
             if len(shape) == 2
+        ]
+
+    def chunk_rows(self, sample_shape: tuple[int, ...]) -> int:
+        """Rows per chunk when evaluating on many samples of ``sample_shape``
+        (features, or time steps and features): rows x widest layer x time
+        steps stays within :data:`CHUNK_ELEMENTS`, which bounds the memory of
+        predicting on any number of rows."""
+        width = max([self.n_in] + [layer.units for layer in self.layers])
+        row = width * int(np.prod(sample_shape[:-1]))  # time steps of sequences
+        return max(1, CHUNK_ELEMENTS // row)
+
+    def state_arrays(self) -> list[np.ndarray]:
+        """The layers' non-trainable state (moving statistics), as the arrays
+        training updates in place."""
+        return [
+            getattr(layer, name) for layer in self.layers for name in layer.state_names
         ]
 
     @property

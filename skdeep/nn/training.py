@@ -35,7 +35,12 @@ import scipy.optimize
 from . import schedules
 from ._warnings import warn
 from .batching import MiniBatches
-from .divergence import NON_FINITE_MESSAGE, DivergenceGuard, diverged_message
+from .divergence import (
+    NON_FINITE_MESSAGE,
+    DivergenceGuard,
+    diverged_message,
+    explain_non_finite,
+)
 from .losses import Loss
 from .network import Sequential
 from .optimizers import OPTIMIZERS, Optimizer
@@ -196,6 +201,42 @@ def mean_loss(loss: Loss, Y: np.ndarray, raw: np.ndarray, sample_weight=None):
     0.5
     """
     return loss(*sequence_rows(Y, raw, sample_weight))
+
+
+def objective_terms(
+    network: Sequential,
+    loss: Loss,
+    X,
+    Y: np.ndarray,
+    sample_weight: np.ndarray | None,
+    penalty: Penalty | None,
+    alpha: float,
+    n_batches: int = 1,
+) -> tuple[float, float]:
+    """The loss and penalty terms of the current weights on the whole data,
+    in inference mode (moving statistics, no dropout), in chunks of rows.
+
+    The penalty term is ``alpha * penalty(kernels) * n_batches / sw_sum``, so
+    that with ``n_batches`` mini-batches the sum of the two terms is the
+    quantity the stochastic loop records as an epoch's loss (exactly, for
+    unweighted data).
+    """
+    n = X.shape[0]
+    sw_sum = n if sample_weight is None else float(sample_weight.sum())
+    chunk = network.chunk_rows(X.shape[1:])
+    total = 0.0
+    for start in range(0, n, chunk):
+        rows = slice(start, min(start + chunk, n))
+        sw = None if sample_weight is None else sample_weight[rows]
+        weight = rows.stop - rows.start if sw is None else float(sw.sum())
+        if weight > 0:
+            raw = network.forward(X[rows])
+            total += float(mean_loss(loss, Y[rows], raw, sw)) * weight
+    penalty_term = 0.0
+    if penalty is not None and alpha > 0 and network.n_penalized:
+        penalty_term = alpha * float(penalty.value(network.penalized_params))
+        penalty_term *= n_batches / sw_sum
+    return total / sw_sum, penalty_term
 
 
 def objective(
@@ -481,7 +522,21 @@ def fit_stochastic(
             config.alpha,
             config.clip_grad_norm,
         ),
-        guard=DivergenceGuard(network.params),
+        guard=DivergenceGuard(
+            network,
+            state.optimizer_state,
+            evaluate=lambda: objective_terms(
+                network,
+                loss,
+                X,
+                Y,
+                sample_weight,
+                config.penalty,
+                config.alpha,
+                n_batches=-(-X.shape[0] // config.batch_size),
+            ),
+            alpha=config.alpha,
+        ),
         stopping=config.stopping(),
         gradients=_EpochGradients(network),
         config=config,
@@ -555,16 +610,18 @@ def _full_batch_objective(network, loss, X, Y, sample_weight, config):
     return fun
 
 
-def _minimize(network, fun, solver, options, config, state, **kwargs):
+def _minimize(network, fun, solver, options, config, state, terms, **kwargs):
     """Run ``scipy.optimize.minimize`` from the network's parameters, leave the
-    solution in them, and record the run in ``state``."""
+    solution in them, and record the run in ``state``. ``terms()`` gives the
+    objective's two terms at the current weights, to explain a failure."""
     params = network.params
     recorder = _IterationRecorder(options["maxiter"], config.verbose)
+    x0 = params.astype(np.float64)
     try:
         with np.errstate(over="ignore", invalid="ignore"):
             result = scipy.optimize.minimize(
                 fun,
-                params.astype(np.float64),
+                x0.copy(),
                 method=SCIPY_METHODS[solver],
                 jac=True,
                 callback=recorder,
@@ -574,7 +631,13 @@ def _minimize(network, fun, solver, options, config, state, **kwargs):
     finally:
         network.release()
     params[...] = result.x
-    return _record_full_batch(result, recorder, network, state, config, solver)
+    try:
+        return _record_full_batch(result, recorder, network, state, config, solver)
+    except ValueError as error:
+        params[...] = x0
+        with np.errstate(over="ignore", invalid="ignore"):
+            reason = explain_non_finite(*terms(), config.alpha)
+        raise ValueError(f"{error} {reason}") from None
 
 
 def _record_full_batch(result, recorder, network, state, config, solver):
@@ -632,8 +695,9 @@ def fit_lbfgs(
     """
     _smooth_only(config.penalty, config.alpha, "lbfgs")
     fun = _full_batch_objective(network, loss, X, Y, sample_weight, config)
+    terms = _terms_of(network, loss, X, Y, sample_weight, config)
     options = {"maxiter": config.max_iter, "maxfun": config.max_fun, "gtol": config.tol}
-    return _minimize(network, fun, "lbfgs", options, config, state)
+    return _minimize(network, fun, "lbfgs", options, config, state, terms)
 
 
 def fit_newton_cg(
@@ -678,7 +742,17 @@ def fit_newton_cg(
         return (g_plus - g_minus) / (2.0 * h)
 
     options = {"maxiter": config.max_iter, "gtol": config.tol}
-    return _minimize(network, fun, "newton-cg", options, config, state, hessp=hessp)
+    terms = _terms_of(network, loss, X, Y, sample_weight, config)
+    return _minimize(
+        network, fun, "newton-cg", options, config, state, terms, hessp=hessp
+    )
+
+
+def _terms_of(network, loss, X, Y, sample_weight, config):
+    """``() -> objective_terms(...)`` of the full-batch objective."""
+    return lambda: objective_terms(
+        network, loss, X, Y, sample_weight, config.penalty, config.alpha
+    )
 
 
 #: the solvers that train on the whole data at once, by estimator name
