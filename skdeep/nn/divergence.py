@@ -3,8 +3,9 @@ restores the whole training state of the last epoch that left a usable model.
 
 "Usable" is checked on outputs, not only on weights: weights can be finite
 yet so large that the model predicts infinity (a learning rate far too
-large). The guard keeps the state at the start of the last two epochs, and
-restores the newest whose objective on the training data is finite.
+large). The guard keeps the state at the start of the last two epochs and
+of the epoch with the lowest training loss so far, and restores the one whose
+objective on the training data is lowest.
 """
 
 from __future__ import annotations
@@ -85,6 +86,10 @@ class _Snapshot:
             else:
                 self.optimizer[key] = value
 
+    def copy_from(self, other: _Snapshot) -> None:
+        """Become a copy of ``other`` (reusing this snapshot's arrays)."""
+        self.take(other.arrays[0], other.arrays[1:], other.optimizer)
+
     def put_back(self, params, state_arrays, optimizer_state) -> None:
         for kept, array in zip(self.arrays, [params, *state_arrays], strict=True):
             np.copyto(array, kept)
@@ -98,10 +103,11 @@ class _Snapshot:
 class DivergenceGuard:
     """Keeps the training state of the last epochs, and restores it.
 
-    Call :meth:`remember` before each epoch and :meth:`diverged` after it; on
-    divergence, :meth:`restore` puts back the newest remembered state (weights,
+    Call :meth:`remember` before each epoch, :meth:`diverged` after it and
+    :meth:`finished` after a finite one; on
+    divergence, :meth:`restore` puts back the remembered state (weights,
     optimizer state, moving statistics) whose objective on the training data,
-    as ``evaluate()`` computes it, is finite, and sets ``state.loss`` to that
+    as ``evaluate()`` computes it, is lowest, and sets ``state.loss`` to that
     objective. When no remembered state is usable, or the model never
     completed a finite epoch, it raises a ValueError that says why.
 
@@ -146,6 +152,8 @@ class DivergenceGuard:
         self._alpha = alpha
         self._snapshots = [_Snapshot(), _Snapshot()]  # newest first
         self._taken = 0
+        self._best = _Snapshot()  # the start of the lowest-loss epoch
+        self._best_loss = math.inf
 
     def _live(self):
         return self.params, self._state_arrays, self._optimizer_state
@@ -156,23 +164,37 @@ class DivergenceGuard:
         self._snapshots[0].take(*self._live())
         self._taken += 1
 
+    def finished(self, loss: float) -> None:
+        """After a finite epoch of loss ``loss``: keep its starting state if
+        the loss is the lowest of the call."""
+        if loss < self._best_loss:
+            self._best_loss = loss
+            self._best.copy_from(self._snapshots[0])
+
     def diverged(self, loss: float) -> bool:
         """Whether ``loss`` or any weight is non-finite."""
         return not math.isfinite(loss) or not np.isfinite(self.params).all()
 
     def restore(self, state) -> None:
-        """Restore the newest usable remembered state and describe it."""
+        """Restore the remembered state with the lowest finite objective (the
+        newest on a tie) and describe it; raise when there is none."""
         usable = [v for v in state.loss_curve if np.isfinite(v)]
-        terms = (np.nan, np.nan)
-        for snapshot in self._snapshots[: min(self._taken, 2)]:
+        candidates = self._snapshots[: min(self._taken, 2)]
+        if math.isfinite(self._best_loss):
+            candidates.append(self._best)
+        best, best_value, terms = None, math.inf, (np.nan, np.nan)
+        for snapshot in candidates:
             snapshot.put_back(*self._live())
             terms = self._objective_terms(usable)
-            if usable and math.isfinite(sum(terms)):
-                state.loss = sum(terms) if self._evaluate else usable[-1]
-                return
-        raise ValueError(
-            f"{NON_FINITE_MESSAGE} {explain_non_finite(*terms, self._alpha)}"
-        )
+            value = sum(terms)
+            if usable and math.isfinite(value) and value < best_value:
+                best, best_value = snapshot, value
+        if best is None:
+            raise ValueError(
+                f"{NON_FINITE_MESSAGE} {explain_non_finite(*terms, self._alpha)}"
+            )
+        best.put_back(*self._live())
+        state.loss = best_value if self._evaluate else usable[-1]
 
     def _objective_terms(self, usable) -> tuple[float, float]:
         if self._evaluate is None:

@@ -406,6 +406,7 @@ class _StochasticRun:
         if self.guard.diverged(state.loss):
             self._stop_diverged(state, lr, started)
             return False
+        self.guard.finished(state.loss)
         score = self._validate(state)
         self.stopping.observe(state, self.network.params, score)
         state.record(time=time.perf_counter() - started)
@@ -628,16 +629,20 @@ def _minimize(network, fun, solver, options, config, state, terms, **kwargs):
                 options=options,
                 **kwargs,
             )
-    finally:
-        network.release()
-    params[...] = result.x
-    try:
+        params[...] = result.x
         return _record_full_batch(result, recorder, network, state, config, solver)
-    except ValueError as error:
+    except ValueError as error:  # SciPy's or ours, on non-finite values
         params[...] = x0
         with np.errstate(over="ignore", invalid="ignore"):
-            reason = explain_non_finite(*terms(), config.alpha)
-        raise ValueError(f"{error} {reason}") from None
+            data_loss, penalty_term = terms()
+        if str(error).startswith(NON_FINITE_MESSAGE) or not np.isfinite(
+            data_loss + penalty_term
+        ):
+            reason = explain_non_finite(data_loss, penalty_term, config.alpha)
+            raise ValueError(f"{NON_FINITE_MESSAGE} {reason}") from None
+        raise
+    finally:
+        network.release()
 
 
 def _record_full_batch(result, recorder, network, state, config, solver):
