@@ -296,7 +296,17 @@ class BaseMultilayerPerceptron(CallbackSupportMixin, BaseEstimator, metaclass=AB
         layers.append(
             Dense(n_outputs, initializer=init, init_activation=self.activation)
         )
-        return Sequential(layers).build(n_features, rng, dtype)
+        return self._built(Sequential(layers), n_features, rng, dtype)
+
+    def _built(self, network: Sequential, n_features, rng, dtype) -> Sequential:
+        """``network`` built; a size that cannot fit names the parameter."""
+        try:
+            return network.build(n_features, rng, dtype)
+        except ValueError as error:
+            raise ValueError(
+                f"hidden_layer_sizes={self.hidden_layer_sizes!r} on {n_features} "
+                f"features: {error} Lower hidden_layer_sizes."
+            ) from None
 
     # ------------------------------------------------------------------- fit
     def _fit(

@@ -113,7 +113,7 @@ class _RecurrentMixin:
             for i, units in enumerate(hidden)
         ]
         layers.append(Dense(n_outputs, init_activation=self.activation))
-        return Sequential(layers).build(n_features, rng, dtype)
+        return self._built(Sequential(layers), n_features, rng, dtype)
 
     @property
     def recurrent_coefs_(self) -> list[tuple[np.ndarray, np.ndarray, np.ndarray]]:

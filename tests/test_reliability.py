@@ -315,3 +315,33 @@ def test_overflowing_data_gets_the_error_with_its_cause(solver):
 def test_a_huge_alpha_is_named_as_the_cause():
     with pytest.raises(ValueError, match="alpha=1e\\+308 is too large"):
         MLPRegressor(alpha=1e308, max_iter=3).fit(X, y)
+
+
+# ----------------------------------------------------------------- sizes
+@pytest.mark.parametrize(
+    "cls, sizes",
+    [
+        (MLPRegressor, (2**40,)),
+        (MLPRegressor, (2**62, 2**62)),  # its parameter count overflows int64
+        (SimpleRNN, (2**20,)),
+    ],
+)
+def test_networks_that_cannot_fit_in_memory_are_refused_up_front(cls, sizes):
+    est = cls(hidden_layer_sizes=sizes)
+    with pytest.raises(
+        ValueError, match=r"hidden_layer_sizes=.*parameters needs about"
+    ):
+        est.fit(X, y)
+    with pytest.raises(AttributeError):
+        est.coefs_  # noqa: B018  (nothing was fitted)
+
+
+def test_full_batch_buffers_that_cannot_fit_are_refused_up_front(monkeypatch):
+    import skdeep.nn._memory as memory
+
+    # 80 rows x (4 + 500 + 1) widths x 3 arrays x 8 bytes: about 0.9 MiB
+    monkeypatch.setattr(memory, "physical_memory", lambda: 1 << 19)
+    with pytest.raises(ValueError, match="batches of 80 rows .* needs about"):
+        MLPRegressor(hidden_layer_sizes=(500,), solver="lbfgs").fit(X, y)
+    monkeypatch.setattr(memory, "physical_memory", lambda: 1 << 21)
+    quiet(MLPRegressor(hidden_layer_sizes=(500,), solver="lbfgs", max_iter=2).fit, X, y)

@@ -9,8 +9,11 @@ itself, and a penalty acts on the contiguous slice ``params[:n_penalized]``.
 
 from __future__ import annotations
 
+import math
+
 import numpy as np
 
+from ._memory import check_fits_in_memory
 from .layers import Layer
 
 __all__ = ["Sequential", "CHUNK_ELEMENTS"]
@@ -77,6 +80,16 @@ class Sequential:
         for layer in self.layers:
             width = layer.build(width)
         self.n_out = width
+        n_params = sum(
+            math.prod(shape)
+            for layer in self.layers
+            for shape in layer.param_shapes.values()
+        )
+        # the weights, their gradients and up to three optimizer arrays
+        itemsize = np.dtype(dtype).itemsize
+        check_fits_in_memory(
+            5 * n_params * itemsize, f"A network of {n_params:,} parameters"
+        )
         self._layout = self._make_layout()
         total = self._layout[-1][-1] if self._layout else 0
         self.params = np.zeros(total, dtype=dtype)
@@ -162,7 +175,18 @@ class Sequential:
         return self.params[: self.n_penalized]
 
     def allocate(self, batch_size: int) -> None:
-        """Preallocate training buffers for batches of up to ``batch_size`` rows."""
+        """Preallocate training buffers for batches of up to ``batch_size`` rows.
+
+        Raises a ValueError up front when they cannot fit in memory (a few
+        arrays of ``batch_size`` rows per layer).
+        """
+        widths = self.n_in + sum(getattr(layer, "units", 0) for layer in self.layers)
+        check_fits_in_memory(
+            3 * int(batch_size) * widths * self.params.dtype.itemsize,
+            f"Training on batches of {int(batch_size):,} rows (smaller batches, a "
+            "stochastic solver instead of a full-batch one, or smaller layers "
+            "need less)",
+        )
         for i, layer in enumerate(self.layers):
             layer.allocate(batch_size, self.params.dtype, need_input_grad=i > 0)
 
