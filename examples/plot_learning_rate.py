@@ -76,10 +76,11 @@ for label, learning_rate in learning_rates.items():
 
 # %%
 # The last entry of the diverged model's ``loss_curve_`` is the non-finite
-# loss that stopped training. The model itself is still usable as an object,
-# with the weights of the last finite epoch, but they had run far off by then:
-# its predictions are astronomically large. The fix is to train again with a
-# smaller learning rate.
+# loss that stopped training. The model itself is still usable: of the states
+# skdeep kept (the start of the last two epochs and of the epoch with the
+# lowest loss), it restored the one with the lowest objective on the training
+# data, so its predictions are finite and of the targets' size. It learned
+# little, though, and the fix is to train again with a smaller learning rate.
 for label, model in models.items():
     print(
         f"{label:>11}: last two losses {model.loss_curve_[-2]:.4g}, "

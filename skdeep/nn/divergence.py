@@ -28,10 +28,10 @@ def diverged_message(epoch: int, lr: float) -> str:
     """The warning of a fit stopped by divergence in ``epoch``."""
     return (
         f"Training diverged in epoch {epoch}: the loss became non-finite, so "
-        "training stopped and the weights, optimizer state and moving statistics "
-        "of the last epoch with finite predictions were restored. The learning "
-        f"rate ({lr:g}) is the likely cause: lower learning_rate_init, or scale "
-        "the inputs."
+        "training stopped and the best recent state (weights, optimizer state, "
+        "moving statistics) was restored. The learning rate "
+        f"({lr:g}) is the likely cause: lower learning_rate_init, or scale the "
+        "inputs."
     )
 
 
