@@ -253,6 +253,26 @@ def _first_sentence(doc: str) -> str:
 _SHARED_PARAMETERS = _SHARED_PARAMETERS.replace("%(solver)s", _solver_doc())
 
 
+_VALIDATION_PARAMETERS = """
+        X_val : {array-like, sparse matrix} of shape (n_val, n_features), \
+default=None
+            Validation data (with ``y_val``), monitored after every epoch in
+            ``history_`` and ``validation_scores_``; with ``early_stopping`` it
+            replaces the ``validation_fraction`` split. Stochastic solvers only.
+            A pipeline's earlier steps do not transform fit parameters: to have
+            them transform ``X_val``, enable metadata routing
+            (``sklearn.set_config(enable_metadata_routing=True)``), call
+            ``set_fit_request(X_val=True, y_val=True)`` on this estimator and
+            build the pipeline with ``transform_input=["X_val"]``. A
+            ``UserWarning`` is emitted when ``X_val`` is plainly on another
+            scale than ``X``.
+        y_val : array-like of shape (n_val,) or (n_val, n_outputs), default=None
+            Validation targets.
+        sample_weight_val : array-like of shape (n_val,), default=None
+            Validation sample weights.
+"""
+
+
 def _doc_filler(parameters: str, attributes: str):
     """Class decorator replacing ``%(parameters)s`` and ``%(attributes)s`` in the
     docstring with shared blocks."""
@@ -260,6 +280,10 @@ def _doc_filler(parameters: str, attributes: str):
     def fill(cls):
         for key, block in (("parameters", parameters), ("attributes", attributes)):
             cls.__doc__ = cls.__doc__.replace(f"    %({key})s", block.strip("\n"))
+        fit = cls.__dict__.get("fit")
+        if fit is not None and fit.__doc__:
+            validation = _VALIDATION_PARAMETERS.strip("\n")
+            fit.__doc__ = fit.__doc__.replace("        %(validation)s", validation)
         return cls
 
     return fill
@@ -442,22 +466,7 @@ class MLPRegressor(RegressorMixin, BaseMultilayerPerceptron):
             Target values.
         sample_weight : array-like of shape (n_samples,), default=None
             Non-negative sample weights.
-        X_val : {array-like, sparse matrix} of shape (n_val, n_features), \
-default=None
-            Validation data (with ``y_val``), monitored after every epoch in
-            ``history_`` and ``validation_scores_``; with ``early_stopping`` it
-            replaces the ``validation_fraction`` split. Stochastic solvers only.
-            A pipeline's earlier steps do not transform fit parameters: to have
-            them transform ``X_val``, enable metadata routing
-            (``sklearn.set_config(enable_metadata_routing=True)``), call
-            ``set_fit_request(X_val=True, y_val=True)`` on this estimator and
-            build the pipeline with ``transform_input=["X_val"]``. A
-            ``UserWarning`` is emitted when ``X_val`` is plainly on another
-            scale than ``X``.
-        y_val : array-like of shape (n_val,) or (n_val, n_outputs), default=None
-            Validation targets.
-        sample_weight_val : array-like of shape (n_val,), default=None
-            Validation sample weights.
+        %(validation)s
 
         Returns
         -------
@@ -732,22 +741,7 @@ class MLPClassifier(ClassifierMixin, BaseMultilayerPerceptron):
             Class labels, or a label-indicator matrix for multilabel problems.
         sample_weight : array-like of shape (n_samples,), default=None
             Non-negative sample weights, multiplied by the class weights.
-        X_val : {array-like, sparse matrix} of shape (n_val, n_features), \
-default=None
-            Validation data (with ``y_val``), monitored after every epoch in
-            ``history_`` and ``validation_scores_``; with ``early_stopping`` it
-            replaces the ``validation_fraction`` split. Stochastic solvers only.
-            A pipeline's earlier steps do not transform fit parameters: to have
-            them transform ``X_val``, enable metadata routing
-            (``sklearn.set_config(enable_metadata_routing=True)``), call
-            ``set_fit_request(X_val=True, y_val=True)`` on this estimator and
-            build the pipeline with ``transform_input=["X_val"]``. A
-            ``UserWarning`` is emitted when ``X_val`` is plainly on another
-            scale than ``X``.
-        y_val : array-like of shape (n_val,) or (n_val, n_outputs), default=None
-            Validation targets.
-        sample_weight_val : array-like of shape (n_val,), default=None
-            Validation sample weights.
+        %(validation)s
 
         Returns
         -------
