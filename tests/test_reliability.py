@@ -345,3 +345,101 @@ def test_full_batch_buffers_that_cannot_fit_are_refused_up_front(monkeypatch):
         MLPRegressor(hidden_layer_sizes=(500,), solver="lbfgs").fit(X, y)
     monkeypatch.setattr(memory, "physical_memory", lambda: 1 << 21)
     quiet(MLPRegressor(hidden_layer_sizes=(500,), solver="lbfgs", max_iter=2).fit, X, y)
+
+
+# --------------------------------------------------------------- interrupts
+def interrupt_on_call(monkeypatch, owner, name, call):
+    """Make ``owner.name`` raise KeyboardInterrupt on its ``call``-th call."""
+    original = getattr(owner, name)
+    calls = []
+
+    def interrupted(*args, **kwargs):
+        calls.append(1)
+        if len(calls) == call:
+            raise KeyboardInterrupt
+        return original(*args, **kwargs)
+
+    monkeypatch.setattr(owner, name, interrupted)
+
+
+def interrupt_points():
+    from skdeep.nn import schedules, stopping, update
+
+    batches_per_epoch = 5  # 80 rows, 10% held out, batch_size=16
+    return {
+        # the second batch of the third epoch
+        "update": (update.ParameterUpdate, "apply", 2 * batches_per_epoch + 2),
+        "stopping": (stopping.Stopping, "observe", 3),
+        # the first call is made before training, to know the stopping rules
+        "schedule": (schedules, "get", 4),
+        "validation": (MLPRegressor, "_score_output", 3),
+    }
+
+
+def progress_of(est):
+    return pickle.dumps(
+        (
+            est.n_iter_,
+            est.t_,
+            list(est.loss_curve_),
+            list(est.validation_scores_),
+            {k: list(v) for k, v in est.history_.items() if k != "time"},
+            len(est.history_["time"]),
+        )
+    )
+
+
+@pytest.mark.parametrize("point", sorted(interrupt_points()))
+def test_an_interrupted_epoch_is_rolled_back_and_the_fit_kept(monkeypatch, point):
+    params = dict(
+        hidden_layer_sizes=(5,),
+        batch_size=16,
+        early_stopping=True,
+        n_iter_no_change=50,
+        random_state=0,
+    )
+    reference = quiet(MLPRegressor(max_iter=2, **params).fit, X, y)
+    owner, name, call = interrupt_points()[point]
+    if not hasattr(owner, name):
+        pytest.fail(f"{owner.__name__}.{name} is gone: update the interrupt points")
+    interrupt_on_call(monkeypatch, owner, name, call)
+    est = MLPRegressor(max_iter=6, **params)
+    with pytest.warns(UserWarning, match="after 2 completed epochs; the unfinished"):
+        est.fit(X, y)
+    monkeypatch.undo()
+    assert progress_of(est) == progress_of(reference)
+    assert {len(v) for v in est.history_.values()} == {2}
+    for got, want in zip(est.coefs_, reference.coefs_, strict=True):
+        np.testing.assert_array_equal(got, want)
+    # the optimizer state and learning rate agree too: training goes on alike
+    quiet(est.set_params(warm_start=True, max_iter=2).fit, X, y)
+    quiet(reference.set_params(warm_start=True).fit, X, y)
+    for got, want in zip(est.coefs_, reference.coefs_, strict=True):
+        np.testing.assert_array_equal(got, want)
+
+
+@pytest.mark.parametrize("method", ["fit", "partial_fit"])
+def test_an_interrupt_before_any_completed_epoch_changes_nothing(monkeypatch, method):
+    from skdeep.nn import update
+
+    est = quiet(
+        MLPClassifier(hidden_layer_sizes=(5,), max_iter=3, warm_start=True).fit,
+        X,
+        labels,
+    )
+    before = pickle.dumps(est)
+    interrupt_on_call(monkeypatch, update.ParameterUpdate, "apply", 1)
+    with pytest.raises(KeyboardInterrupt):
+        getattr(est, method)(X, labels)
+    assert pickle.dumps(est) == before
+
+
+def test_an_interrupted_full_batch_fit_changes_nothing(monkeypatch):
+    import scipy.optimize
+
+    est = quiet(MLPRegressor(solver="lbfgs", max_iter=5, warm_start=True).fit, X, y)
+    before = pickle.dumps(est)
+    interrupt_on_call(monkeypatch, scipy.optimize, "minimize", 1)
+    with pytest.raises(KeyboardInterrupt):
+        est.fit(X, y)
+    assert pickle.dumps(est) == before

@@ -164,6 +164,10 @@ class DivergenceGuard:
         self._snapshots[0].take(*self._live())
         self._taken += 1
 
+    def rewind(self) -> None:
+        """Put back the newest remembered state (the start of this epoch)."""
+        self._snapshots[0].put_back(*self._live())
+
     def finished(self, loss: float) -> None:
         """After a finite epoch of loss ``loss``: keep its starting state if
         the loss is the lowest of the call."""

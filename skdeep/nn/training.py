@@ -92,6 +92,43 @@ class TrainingState:
         for key, value in values.items():
             self.history.setdefault(key, []).append(value)
 
+    def bookmark(self) -> dict:
+        """The counters and best values now, and the lengths of the lists: what
+        :meth:`rewind` goes back to."""
+        lists = {"loss_curve": len(self.loss_curve)}
+        if self.validation_scores is not None:
+            lists["validation_scores"] = len(self.validation_scores)
+        return {
+            "values": {name: getattr(self, name) for name in _PROGRESS_FIELDS},
+            "lists": lists,
+            "history": {key: len(values) for key, values in self.history.items()},
+        }
+
+    def rewind(self, bookmark: dict) -> None:
+        """Go back to ``bookmark``: what was recorded since is dropped."""
+        for name, value in bookmark["values"].items():
+            setattr(self, name, value)
+        for name, length in bookmark["lists"].items():
+            del getattr(self, name)[length:]
+        for key in list(self.history):
+            length = bookmark["history"].get(key, 0)
+            del self.history[key][length:]
+            if not self.history[key]:
+                del self.history[key]
+
+
+#: the fields of :class:`TrainingState` an epoch changes (besides its lists)
+_PROGRESS_FIELDS = (
+    "learning_rate",
+    "n_iter",
+    "t",
+    "loss",
+    "best_loss",
+    "best_validation_score",
+    "no_improvement_count",
+    "best_params",
+)
+
 
 @dataclass(frozen=True)
 class TrainingConfig:
@@ -388,14 +425,34 @@ class _StochasticRun:
                 tuner.batch_end()
         return accumulated / self.batches.n_samples
 
+    def epoch_or_rewind(self, state: TrainingState) -> bool:
+        """:meth:`epoch`; on KeyboardInterrupt, roll the unfinished epoch back
+        (weights, optimizer and network state, counters, history) and stop
+        with a warning, or re-raise when the call completed no epoch."""
+        bookmark = state.bookmark()
+        self.guard.remember()
+        try:
+            return self.epoch(state)
+        except KeyboardInterrupt:
+            self.guard.rewind()
+            state.rewind(bookmark)
+            if state.n_iter == 0:
+                raise
+            epochs = "epoch" if state.n_iter == 1 else "epochs"
+            warn(
+                f"Training interrupted by user after {state.n_iter} completed "
+                f"{epochs}; the unfinished epoch was rolled back."
+            )
+            return False
+
     def epoch(self, state: TrainingState) -> bool:
-        """Train one epoch and apply the rules after it; False stops training."""
+        """Train one epoch and apply the rules after it; False stops training.
+        The caller has called the guard's ``remember``."""
         started = time.perf_counter()
         self.hooks.begin()
         epoch_batches = self.batches.epoch()
         if self.tuner is not None:
             self.tuner.new_epoch()
-        self.guard.remember()
         lr = state.learning_rate
         state.loss = self.run_batches(epoch_batches, lr)
         state.n_iter += 1
@@ -492,6 +549,10 @@ def fit_stochastic(
     around each epoch; a ``thread_tuner`` times the full-sized batches and sets
     the BLAS thread count (see :class:`~skdeep.nn.threads.BlasThreadTuner`).
 
+    A KeyboardInterrupt rolls the unfinished epoch back (weights, optimizer
+    and network state, ``state``'s counters and lists) and stops training with
+    a warning; when the call completed no epoch, it propagates instead.
+
     ``state.history`` gains one entry per epoch under ``loss``,
     ``learning_rate`` (the rate used in the epoch), ``grad_norm`` (for each
     layer with a kernel, the L2 norm of its kernel-and-bias gradient averaged
@@ -552,10 +613,8 @@ def fit_stochastic(
         # overflow warnings would only repeat it
         with np.errstate(over="ignore", invalid="ignore"):
             for _ in range(config.max_iter):
-                if not run.epoch(state):
+                if not run.epoch_or_rewind(state):
                     break
-    except KeyboardInterrupt:
-        warn("Training interrupted by user.")
     finally:
         network.release()
     run.stopping.finish(state, network.params)
