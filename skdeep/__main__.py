@@ -1,7 +1,8 @@
 """Command line: ``python -m skdeep compare`` (also the ``skdeep`` script).
 
 Cross-validates the baselines and neural networks on a bundled dataset or a CSV
-file, printing a line of progress per estimator and a table sorted by score.
+file: progress per estimator on standard error (``--quiet`` to silence it), and
+the table, sorted by score, on standard output.
 """
 
 from __future__ import annotations
@@ -23,8 +24,13 @@ from .baselines import make_baselines
 from .compare import compare
 from .datasets import make_powder_atomization
 from .mlp import MLPRegressor
+from .nn._memory import check_fits_in_memory
 
 DATASETS = ("powder", "diabetes", "friedman", "linnerud")
+#: a generous estimate of the memory one simulated row takes through the run:
+#: about 16 float64 columns, copied about 10 times (the simulation's
+#: intermediates, the folds, scaling and the networks' batches)
+SIMULATED_ROW_BYTES = 16 * 8 * 10
 
 
 class CLIError(Exception):
@@ -116,6 +122,43 @@ def _cv_folds(text: str) -> int:
     return value
 
 
+def _positive_int(text: str) -> int:
+    try:
+        value = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"must be an integer, got {text!r}") from None
+    if value < 1:
+        raise argparse.ArgumentTypeError(f"must be positive, got {value}")
+    return value
+
+
+class Progress:
+    """Writes compare's progress to standard error: on a terminal the line of an
+    estimator that starts is replaced by its result, elsewhere both stay."""
+
+    def __init__(self, stream=None, quiet: bool = False) -> None:
+        self.stream = stream or sys.stderr
+        self.quiet = quiet
+        self.pending = False
+
+    def __call__(self, line: str) -> None:
+        if self.quiet:
+            return
+        terminal = self.stream.isatty()
+        if self.pending and terminal:
+            self.stream.write("\r\033[K")
+        starting = line.endswith("...")
+        end = "" if starting and terminal else "\n"
+        self.stream.write(f"  {line}{end}")
+        self.stream.flush()
+        self.pending = starting
+
+    def note(self, line: str) -> None:
+        """A line of its own (not an estimator's)."""
+        if not self.quiet:
+            print(line, file=self.stream, flush=True)
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="skdeep", description="skdeep: neural networks for scikit-learn."
@@ -146,7 +189,15 @@ def build_parser() -> argparse.ArgumentParser:
         "--plot", metavar="FILE.png", help="save a chart of the scores (matplotlib)"
     )
     cmp.add_argument(
-        "--n-samples", type=int, default=1000, help="size of simulated datasets"
+        "--n-samples",
+        type=_positive_int,
+        default=1000,
+        help="size of simulated datasets",
+    )
+    cmp.add_argument(
+        "--quiet",
+        action="store_true",
+        help="print only the table (no progress on standard error)",
     )
     cmp.add_argument(
         "--with-sklearn",
@@ -167,6 +218,12 @@ def run_compare(args) -> int:
             raise CLIError("--target goes with --data")
         if args.n_samples < 2 * args.cv:
             raise CLIError(f"--n-samples must be at least {2 * args.cv}")
+        try:
+            check_fits_in_memory(
+                args.n_samples * SIMULATED_ROW_BYTES, f"--n-samples {args.n_samples}"
+            )
+        except ValueError as exc:
+            raise CLIError(str(exc)) from None
         X, y = load_dataset(args.dataset, args.n_samples)
         source = args.dataset
     if len(X) < 2 * args.cv:
@@ -175,14 +232,16 @@ def run_compare(args) -> int:
             f"cross-validation (at least {2 * args.cv} needed)"
         )
     targets = 1 if np.ndim(y) == 1 else y.shape[1]
-    print(
+    progress = Progress(quiet=args.quiet)
+    progress.note(
         f"Comparing on {source}: {len(X)} samples, {X.shape[1]} features, "
-        f"{targets} target(s); {args.cv}-fold cross-validation",
-        flush=True,
+        f"{targets} target(s); {args.cv}-fold cross-validation"
     )
     estimators = {**make_baselines(), **network_estimators(args.with_sklearn)}
     with warnings.catch_warnings():
         warnings.simplefilter("ignore", ConvergenceWarning)
+        # a skipped estimator is reported in the progress lines
+        warnings.filterwarnings("ignore", message="compare skipped")
         # tiny datasets: the course's batch of 16 is clipped to the fold size
         warnings.filterwarnings("ignore", message="Got `batch_size`")
         table = compare(
@@ -192,9 +251,10 @@ def run_compare(args) -> int:
             cv=args.cv,
             scoring=args.scoring,
             n_jobs=args.n_jobs,
-            progress=lambda line: print("  " + line, flush=True),
+            progress=progress,
+            on_error="skip",
         )
-    print()
+    progress.note("")
     print(table.to_string(float_format=lambda v: f"{v:.4f}"))
     if args.output:
         table.to_csv(args.output)
@@ -209,16 +269,32 @@ def run_compare(args) -> int:
 
 
 def main(argv: list[str] | None = None) -> int:
-    """Entry point of ``python -m skdeep`` and the ``skdeep`` script."""
+    """Entry point of ``python -m skdeep`` and the ``skdeep`` script.
+
+    Returns the exit code: 0 on success, 2 on any error (reported in one line
+    on standard error), 130 when interrupted (Ctrl-C).
+    """
     args = build_parser().parse_args(argv)
     try:
         return run_compare(args)
-    except CLIError as exc:
-        print(f"skdeep: error: {exc}", file=sys.stderr)
+    except KeyboardInterrupt:
+        print("\nskdeep: interrupted", file=sys.stderr)
+        return 130
+    except Exception as exc:  # every error becomes one line
+        print(f"skdeep: error: {_one_line(exc)}", file=sys.stderr)
         return 2
-    except (ValueError, OSError, ImportError) as exc:
-        print(f"skdeep: error: {str(exc).splitlines()[0]}", file=sys.stderr)
-        return 2
+
+
+def _one_line(exc: BaseException) -> str:
+    """The first line of an error's message, with its type when that says more."""
+    text = str(exc).strip().splitlines()[0] if str(exc).strip() else ""
+    if isinstance(exc, CLIError):
+        return text
+    if isinstance(exc, MemoryError):
+        return f"not enough memory ({text or 'MemoryError'})"
+    if isinstance(exc, (ValueError, OSError)) and text:
+        return text
+    return f"{type(exc).__name__}: {text}" if text else type(exc).__name__
 
 
 if __name__ == "__main__":

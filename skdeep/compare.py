@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import time
+import warnings
 from collections.abc import Callable, Iterable, Mapping
 from typing import Any
 
@@ -67,6 +68,7 @@ def compare(
     scoring=None,
     n_jobs: int | None = None,
     progress: Callable[[str], None] | None = None,
+    on_error: str = "raise",
 ) -> pd.DataFrame:
     """Cross-validate several estimators on the same folds and tabulate.
 
@@ -88,7 +90,14 @@ def compare(
     n_jobs : int, default=None
         Parallel jobs of ``cross_validate``.
     progress : callable, default=None
-        Called with one line of text after each estimator.
+        Called with one line of text as each estimator starts (``"[2/5] ridge
+        ..."``) and one as it ends (``"[2/5] ridge: score = 0.4 (+/- 0.1) in
+        0.2s"``, or the reason it was skipped).
+    on_error : {'raise', 'skip'}, default='raise'
+        What an estimator that fails on the data does: raise its error, or be
+        left out of the table with a ``UserWarning`` giving the error (the
+        other estimators still run; when every one fails, a ValueError is
+        raised).
 
     Returns
     -------
@@ -111,34 +120,58 @@ def compare(
     items = list(estimators.items() if isinstance(estimators, Mapping) else estimators)
     if not items:
         raise ValueError("compare needs at least one estimator.")
-    rows, score_names = [], None
-    for name, estimator in items:
+    if on_error not in ("raise", "skip"):
+        raise ValueError(f"on_error must be 'raise' or 'skip', got {on_error!r}.")
+    report = progress or (lambda line: None)
+    rows, failures = [], []
+    for number, (name, estimator) in enumerate(items, start=1):
+        label = f"[{number}/{len(items)}] {name}"
+        report(f"{label} ...")
         start = time.perf_counter()
-        result = cross_validate(
-            clone(estimator),
-            X,
-            y,
-            cv=cv,
-            scoring=scoring,
-            n_jobs=n_jobs,
-            return_estimator=True,
-            error_score="raise",
-        )
-        score_keys = [k for k in result if k.startswith("test_")]
-        score_names = score_names or [k[len("test_") :] for k in score_keys]
-        row = {"estimator": name}
-        for key in score_keys:
-            row[f"mean_{key[5:]}"] = float(np.mean(result[key]))
-            row[f"std_{key[5:]}"] = float(np.std(result[key]))
-        row["fit_seconds"] = float(np.mean(result["fit_time"]))
-        row["predict_seconds"] = float(np.mean(result["score_time"]))
-        row["n_parameters"] = count_parameters(result["estimator"][0])
-        rows.append(row)
-        if progress is not None:
-            first = score_names[0]
-            progress(
-                f"{name}: {first} = {row[f'mean_{first}']:.4f} "
-                f"(+/- {row[f'std_{first}']:.4f}) in {time.perf_counter() - start:.1f}s"
+        try:
+            result = cross_validate(
+                clone(estimator),
+                X,
+                y,
+                cv=cv,
+                scoring=scoring,
+                n_jobs=n_jobs,
+                return_estimator=True,
+                error_score="raise",
             )
+        except Exception as exc:
+            if on_error == "raise":
+                raise
+            reason = (
+                f"{type(exc).__name__}: {str(exc).splitlines()[0] if str(exc) else ''}"
+            )
+            failures.append(f"{name} ({reason})")
+            report(f"{label}: skipped, {reason}")
+            warnings.warn(
+                f"compare skipped {name}: {reason}", UserWarning, stacklevel=2
+            )
+            continue
+        row = _summarize(name, result)
+        rows.append(row)
+        first = next(k for k in row if k.startswith("mean_"))
+        report(
+            f"{label}: {first[5:]} = {row[first]:.4f} "
+            f"(+/- {row['std_' + first[5:]]:.4f}) in {time.perf_counter() - start:.1f}s"
+        )
+    if not rows:
+        raise ValueError(f"every estimator failed: {'; '.join(failures)}")
     table = pd.DataFrame(rows).set_index("estimator")
-    return table.sort_values(f"mean_{score_names[0]}", ascending=False)
+    first = next(c for c in table.columns if c.startswith("mean_"))
+    return table.sort_values(first, ascending=False)
+
+
+def _summarize(name: str, result: dict) -> dict:
+    """One table row from ``cross_validate``'s result."""
+    row = {"estimator": name}
+    for key in (k for k in result if k.startswith("test_")):
+        row[f"mean_{key[5:]}"] = float(np.mean(result[key]))
+        row[f"std_{key[5:]}"] = float(np.std(result[key]))
+    row["fit_seconds"] = float(np.mean(result["fit_time"]))
+    row["predict_seconds"] = float(np.mean(result["score_time"]))
+    row["n_parameters"] = count_parameters(result["estimator"][0])
+    return row

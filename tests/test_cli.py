@@ -1,7 +1,10 @@
 """The compare function and the command line."""
 
+import io
+import re
 import subprocess
 import sys
+import warnings
 
 import numpy as np
 import pandas as pd
@@ -14,7 +17,8 @@ from sklearn.pipeline import make_pipeline
 from sklearn.preprocessing import StandardScaler
 
 from skdeep import MLPRegressor, compare, count_parameters
-from skdeep.__main__ import main
+from skdeep import __main__ as cli
+from skdeep.__main__ import Progress, main
 
 
 def test_compare_matches_cross_val_score_and_sorts():
@@ -65,10 +69,14 @@ def test_cli_compare_runs(capsys, tmp_path):
     out_csv, out_png = tmp_path / "table.csv", tmp_path / "scores.png"
     argv = ["compare", "--n-samples", "120", "--cv", "3", "--output", str(out_csv)]
     assert main([*argv, "--plot", str(out_png)]) == 0
-    out = capsys.readouterr().out
-    for name in ("Linear", "Polynomial (2)", "MLP (64, 32) adam", "MLP (64, 32) lbfgs"):
-        assert f"  {name}: score = " in out  # one progress line per estimator
-    assert "mean_score" in out
+    captured = capsys.readouterr()
+    names = ("Linear", "Polynomial (2)", "MLP (64, 32) adam", "MLP (64, 32) lbfgs")
+    for name in names:
+        # a line as each estimator starts and ends, on standard error
+        assert re.search(rf"\[\d/\d\] {re.escape(name)} \.\.\.", captured.err)
+        assert re.search(rf"\[\d/\d\] {re.escape(name)}: score = ", captured.err)
+        assert name not in captured.out.split("estimator")[0]
+    assert "mean_score" in captured.out and "mean_score" not in captured.err
     table = pd.read_csv(out_csv, index_col=0)
     assert table["mean_score"].is_monotonic_decreasing
     assert out_png.stat().st_size > 1000
@@ -79,7 +87,7 @@ def test_cli_bundled_datasets(dataset, capsys):
     assert (
         main(["compare", "--dataset", dataset, "--cv", "2", "--n-samples", "80"]) == 0
     )
-    assert "Comparing on " + dataset in capsys.readouterr().out
+    assert "Comparing on " + dataset in capsys.readouterr().err
 
 
 def test_cli_csv_input(tmp_path, capsys):
@@ -91,7 +99,7 @@ def test_cli_csv_input(tmp_path, capsys):
     assert (
         main(["compare", "--data", str(path), "--target", "c", "d", "--cv", "2"]) == 0
     )
-    assert "3 features" not in capsys.readouterr().out  # 2 inputs, 2 targets
+    assert "2 features, 2 target(s)" in capsys.readouterr().err
 
 
 @pytest.mark.parametrize(
@@ -137,3 +145,93 @@ def test_console_script_is_installed():
     assert script.exists(), "the 'skdeep' console script is not installed"
     result = subprocess.run([str(script), "--help"], capture_output=True, text=True)
     assert result.returncode == 0 and "compare" in result.stdout
+
+
+def test_quiet_prints_only_the_table(capsys):
+    argv = ["compare", "--dataset", "linnerud", "--cv", "2", "--quiet"]
+    assert main(argv) == 0
+    captured = capsys.readouterr()
+    assert captured.err == ""
+    assert captured.out.split()[0] == "mean_score"
+
+
+def test_progress_on_a_terminal_replaces_the_starting_line():
+    class Terminal(io.StringIO):
+        def isatty(self):
+            return True
+
+    stream = Terminal()
+    progress = Progress(stream)
+    progress("[1/2] ridge ...")
+    progress("[1/2] ridge: score = 0.5 (+/- 0.1) in 0.1s")
+    assert stream.getvalue() == (
+        "  [1/2] ridge ...\r\033[K  [1/2] ridge: score = 0.5 (+/- 0.1) in 0.1s\n"
+    )
+    logged = io.StringIO()
+    Progress(logged)("[1/2] ridge ...")
+    assert logged.getvalue() == "  [1/2] ridge ...\n"
+
+
+def test_cli_refuses_simulated_datasets_beyond_memory():
+    result = run_cli("--n-samples", str(10**12))
+    assert result.returncode == 2
+    lines = result.stderr.strip().splitlines()
+    assert len(lines) == 1 and "--n-samples 1000000000000 needs about" in lines[0]
+
+
+@pytest.mark.parametrize(
+    "error, expected",
+    [
+        (RuntimeError("boom\nsecond line"), "skdeep: error: RuntimeError: boom"),
+        (MemoryError(), "skdeep: error: not enough memory (MemoryError)"),
+        (ValueError("bad value"), "skdeep: error: bad value"),
+    ],
+)
+def test_every_error_is_one_line_and_exit_2(monkeypatch, capsys, error, expected):
+    def fail(args):
+        raise error
+
+    monkeypatch.setattr(cli, "run_compare", fail)
+    assert main(["compare"]) == 2
+    assert capsys.readouterr().err == expected + "\n"
+
+
+def test_an_interrupt_exits_130(monkeypatch, capsys):
+    def interrupted(args):
+        raise KeyboardInterrupt
+
+    monkeypatch.setattr(cli, "run_compare", interrupted)
+    assert main(["compare"]) == 130
+    assert capsys.readouterr().err.strip() == "skdeep: interrupted"
+
+
+class Failing(DummyRegressor):
+    def fit(self, X, y):
+        raise ValueError("cannot fit\nthe details")
+
+
+def test_compare_skips_failing_estimators_when_asked():
+    X, y = make_regression(n_samples=30, n_features=3, random_state=0)
+    lines = []
+    with pytest.warns(UserWarning, match="compare skipped broken: ValueError: cannot"):
+        table = compare(
+            {"broken": Failing(), "ridge": Ridge()},
+            X,
+            y,
+            cv=3,
+            progress=lines.append,
+            on_error="skip",
+        )
+    assert list(table.index) == ["ridge"]
+    assert lines[:2] == [
+        "[1/2] broken ...",
+        "[1/2] broken: skipped, ValueError: cannot fit",
+    ]
+    with pytest.raises(ValueError, match="cannot fit"):
+        compare({"broken": Failing()}, X, y, cv=3)
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        with pytest.raises(ValueError, match="every estimator failed: broken"):
+            compare({"broken": Failing()}, X, y, cv=3, on_error="skip")
+    with pytest.raises(ValueError, match="on_error must be"):
+        compare({"ridge": Ridge()}, X, y, on_error="ignore")
