@@ -4,6 +4,9 @@ from __future__ import annotations
 
 import numpy as np
 from scipy.special import ndtr, ndtri
+from sklearn.utils import check_random_state
+
+from .nn._memory import check_fits_in_memory
 
 __all__ = ["make_powder_atomization", "make_windows"]
 
@@ -32,6 +35,9 @@ POWDER_INPUTS = (
     ("argon", 0.0, 1.0),
 )
 POWDER_TARGETS = ("d10_um", "d50_um", "d90_um", "yield_15_53")
+#: memory one simulated row takes at most while it is made: about 30 float64
+#: temporaries (inputs, physics intermediates, noise, targets, the frame)
+POWDER_ROW_BYTES = 30 * 8
 
 
 def _gas_velocity(pressure_mpa, argon):
@@ -117,9 +123,10 @@ def make_powder_atomization(
         raise ValueError(f"n_samples must be >= 1, got {n_samples}.")
     if not noise >= 0:
         raise ValueError(f"noise must be >= 0, got {noise!r}.")
-    rng = np.random.RandomState(random_state) if not isinstance(
-        random_state, np.random.RandomState
-    ) else random_state  # fmt: skip
+    check_fits_in_memory(
+        n_samples * POWDER_ROW_BYTES, f"make_powder_atomization(n_samples={n_samples})"
+    )
+    rng = check_random_state(random_state)
     columns = {}
     for name, low, high in POWDER_INPUTS[:-1]:
         columns[name] = rng.uniform(low, high, n_samples)

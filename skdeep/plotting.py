@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import numpy as np
+import pandas as pd
 
 __all__ = ["LossCurveDisplay", "plot_compare"]
 
@@ -170,6 +171,10 @@ def plot_compare(table, *, score: str | None = None, ax=None):
     >>> ax.get_xlabel()
     'score'
     """
+    if not isinstance(table, pd.DataFrame):
+        raise TypeError(
+            f"table must be the DataFrame compare() returns, got {type(table).__name__}."
+        )
     plt = _pyplot()
     means = [c for c in table.columns if c.startswith("mean_")]
     if not means:

@@ -10,6 +10,8 @@ from sklearn.base import BaseEstimator, OneToOneFeatureMixin, TransformerMixin
 from sklearn.utils._param_validation import Interval
 from sklearn.utils.validation import check_is_fitted, validate_data
 
+from ._checks import reject_time_values
+
 __all__ = ["SequenceScaler"]
 
 
@@ -72,6 +74,7 @@ class SequenceScaler(OneToOneFeatureMixin, TransformerMixin, BaseEstimator):
             raise TypeError(
                 "SequenceScaler does not accept sparse input; pass a dense array."
             )
+        reject_time_values(X)
         arr = X if hasattr(X, "iloc") else np.asarray(X)
         is_3d = getattr(arr, "ndim", 2) == 3
         if is_3d:

@@ -443,3 +443,63 @@ def test_an_interrupted_full_batch_fit_changes_nothing(monkeypatch):
     with pytest.raises(KeyboardInterrupt):
         est.fit(X, y)
     assert pickle.dumps(est) == before
+
+
+# ------------------------------------------------- the other entry points
+def entry_point_cases():
+    from sklearn.linear_model import Ridge
+
+    from skdeep import SequenceScaler, compare, count_parameters
+    from skdeep.datasets import make_powder_atomization, make_windows
+
+    dates = np.arange(24).astype("datetime64[s]").reshape(4, 3, 2)
+    plain = np.ones((10, 2))
+    return {
+        "scaler time values": (lambda: SequenceScaler().fit(dates), "datetime"),
+        "scaler 1-D": (lambda: SequenceScaler().fit(np.ones(4)), "2D array"),
+        "scaler steps": (
+            lambda: SequenceScaler().fit(np.ones((4, 3, 2))).transform(np.ones((4, 3))),
+            "features per time step",
+        ),
+        "powder beyond memory": (
+            lambda: make_powder_atomization(10**13),
+            r"n_samples=10000000000000\) needs about",
+        ),
+        "powder seed": (
+            lambda: make_powder_atomization(5, random_state="x"),
+            "cannot be used to seed",
+        ),
+        "powder samples": (lambda: make_powder_atomization(2.5), "n_samples"),
+        "windows lookback": (lambda: make_windows(np.arange(9.0), 0), "lookback"),
+        "windows short": (lambda: make_windows(np.arange(9.0), 20), "too short"),
+        "compare nothing": (lambda: compare({}, plain, np.ones(10)), "at least one"),
+        "compare on_error": (
+            lambda: compare({"r": Ridge()}, plain, np.ones(10), on_error="x"),
+            "on_error",
+        ),
+        "compare not an estimator": (
+            lambda: compare({"r": 3}, plain, np.ones(10)),
+            "Cannot clone",
+        ),
+        "count_parameters": (lambda: count_parameters(Ridge()), None),
+    }
+
+
+@pytest.mark.parametrize("case", sorted(entry_point_cases()))
+def test_entry_points_reject_bad_input_clearly(case):
+    call, match = entry_point_cases()[case]
+    if match is None:  # an unfitted estimator has no parameters yet
+        assert call() == 0
+        return
+    with pytest.raises((ValueError, TypeError), match=match):
+        call()
+
+
+def test_plot_compare_needs_a_compare_table():
+    pytest.importorskip("matplotlib")
+    from skdeep.plotting import plot_compare
+
+    with pytest.raises(TypeError, match="DataFrame compare"):
+        plot_compare({"mean_score": [1.0]})
+    with pytest.raises(ValueError, match="no mean_<score> column"):
+        plot_compare(pd.DataFrame({"a": [1.0]}))
