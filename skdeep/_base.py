@@ -632,6 +632,59 @@ class BaseMultilayerPerceptron(CallbackSupportMixin, BaseEstimator, metaclass=AB
             out[start:stop] = loss.link(network.forward(X[start:stop]))
         return out
 
+    def input_jacobian(self, X) -> np.ndarray:
+        """Jacobian of the predictions with respect to the inputs.
+
+        Computed by the network's backward pass to its inputs (inference
+        mode: dropout off, batch normalization with its moving statistics), for
+        all samples at once, in the model's dtype. Regressors differentiate
+        :meth:`predict`, classifiers ``predict_proba``. To differentiate
+        through the scalers of a pipeline, use
+        :func:`skdeep.inverse.input_jacobian`.
+
+        Parameters
+        ----------
+        X : {array-like, sparse matrix} of shape (n_samples, n_features)
+            Input data (for the recurrent estimators, sequences of shape
+            ``(n_samples, n_timesteps, n_features)``).
+
+        Returns
+        -------
+        ndarray of shape (n_samples, n_outputs, n_features)
+            ``J[i, k, j]``: derivative of output ``k`` (of predicted value
+            ``k``, or of the probability of class ``classes_[k]``) for sample
+            ``i`` with respect to its feature ``j``. For sequences the last
+            axes are ``(n_timesteps, n_features)``: one derivative per time
+            step; with ``return_sequences=True`` the outputs are the time
+            steps' outputs, flattened.
+
+        Examples
+        --------
+        >>> import numpy as np
+        >>> from skdeep import MLPRegressor
+        >>> X = np.random.RandomState(0).uniform(size=(50, 2))
+        >>> est = MLPRegressor(hidden_layer_sizes=(8,), solver="lbfgs",
+        ...                    random_state=0).fit(X, X @ [2.0, -1.0])
+        >>> est.input_jacobian(X[:3]).shape
+        (3, 1, 2)
+        """
+        X = self._validate_predict_input(X)
+        network = self._network
+        rows = max(1, network.chunk_rows(X.shape[1:]) // self._n_predictions())
+        parts = [
+            network.input_jacobian(X[start : start + rows], self._output_jacobian)
+            for start in range(0, X.shape[0], rows)
+        ]
+        return parts[0] if len(parts) == 1 else np.concatenate(parts)
+
+    def _n_predictions(self) -> int:
+        """Outputs :meth:`input_jacobian` differentiates, per sample."""
+        return self.n_outputs_
+
+    def _output_jacobian(self, raw: np.ndarray) -> np.ndarray:
+        """``d prediction / d raw`` per sample: the loss's link."""
+        return self._loss.link_jacobian(raw)
+
     def _validate_predict_input(self, X):
         network = self.__dict__.get("_network")
         if (

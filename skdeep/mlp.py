@@ -828,10 +828,22 @@ class MLPClassifier(ClassifierMixin, BaseMultilayerPerceptron):
         """
         check_is_fitted(self)
         y_pred = self._forward(self._validate_predict_input(X))
-        if self.n_outputs_ == 1 and self._label_binarizer.y_type_ == "binary":
+        if self._binary():
             p = y_pred[:, 0]
             return np.column_stack([1.0 - p, p])
         return y_pred
+
+    def _binary(self) -> bool:
+        return self.n_outputs_ == 1 and self._label_binarizer.y_type_ == "binary"
+
+    def _n_predictions(self) -> int:
+        return 2 if self._binary() else self.n_outputs_
+
+    def _output_jacobian(self, raw):
+        jacobian = self._loss.link_jacobian(raw)
+        if self._binary():  # predict_proba's columns are 1 - p and p
+            return np.concatenate([-jacobian, jacobian], axis=1)
+        return jacobian
 
     def predict_log_proba(self, X):
         """Logarithm of the probability estimates.

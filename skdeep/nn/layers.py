@@ -12,7 +12,11 @@ Layer contract (Keras names):
   in inference mode it allocates fresh arrays and touches no shared state, so
   predictions are thread-safe;
 - ``backward(delta, need_input_grad)`` writes the parameter gradients into the
-  gradient views and returns the gradient with respect to the input.
+  gradient views and returns the gradient with respect to the input;
+- ``trace(x)`` is the inference-mode forward that also returns a record of
+  what ``input_gradient(delta, record)`` needs to carry a gradient back to the
+  input; both store nothing on the layer and write no parameter gradient, so
+  input gradients of a fitted model are thread-safe like predictions.
 """
 
 from __future__ import annotations
@@ -126,6 +130,15 @@ class Layer:
 
     def backward(self, delta: np.ndarray, need_input_grad: bool = True):
         """Write parameter gradients; return the gradient w.r.t. the input."""
+        raise NotImplementedError
+
+    def trace(self, x) -> tuple[np.ndarray, object]:
+        """Inference-mode output, and the record :meth:`input_gradient` reads."""
+        raise NotImplementedError
+
+    def input_gradient(self, delta: np.ndarray, record) -> np.ndarray:
+        """Gradient w.r.t. the input of :meth:`trace`'s inference-mode output,
+        given ``delta``, the gradient w.r.t. that output (may be overwritten)."""
         raise NotImplementedError
 
     def __getstate__(self):
@@ -251,6 +264,24 @@ class Dense(Layer):
             dx = np.matmul(delta, self.kernel.T, out=out)
         return dx if len(lead) == 1 else dx.reshape(*lead, self.n_in)
 
+    def trace(self, x):
+        lead = x.shape[:-1]
+        if x.ndim != 2:
+            x = x.reshape(-1, x.shape[-1])
+        z = _matmul(x, self.kernel)
+        z += self.bias
+        cache = np.empty_like(z) if self.activation.uses_cache else None
+        self.activation.forward_train(z, cache)
+        return (z if len(lead) == 1 else z.reshape(*lead, self.units)), (z, cache)
+
+    def input_gradient(self, delta, record):
+        a, cache = record
+        lead = delta.shape[:-1]
+        delta = delta.reshape(-1, self.units)
+        self.activation.derivative(a, cache, delta)
+        dx = np.matmul(delta, self.kernel.T)
+        return dx if len(lead) == 1 else dx.reshape(*lead, self.n_in)
+
 
 class Activation(Layer):
     """Element-wise activation as a layer of its own (after a normalization).
@@ -296,6 +327,17 @@ class Activation(Layer):
 
     def backward(self, delta, need_input_grad=True):
         self.activation.derivative(self._a, self._z, delta)
+        return delta
+
+    def trace(self, x):
+        out = np.array(x, copy=True)
+        cache = np.empty_like(out) if self.activation.uses_cache else None
+        self.activation.forward_train(out, cache)
+        return out, (out, cache)
+
+    def input_gradient(self, delta, record):
+        a, cache = record
+        self.activation.derivative(a, cache, delta)
         return delta
 
 
@@ -361,6 +403,12 @@ class Dropout(Layer):
             delta *= self._mask
         return delta
 
+    def trace(self, x):
+        return x, None  # the identity at inference
+
+    def input_gradient(self, delta, record):
+        return delta
+
 
 class _Normalization(Layer):
     """Shared machinery of batch and layer normalization: ``gamma * xhat + beta``."""
@@ -423,14 +471,43 @@ class _Normalization(Layer):
         if not need_input_grad:
             return None
         delta *= self.gamma  # now d loss / d xhat
-        size = delta.shape[self.axis]
-        sum_d = delta.sum(axis=self.axis, keepdims=True)
-        sum_dx = (delta * xhat).sum(axis=self.axis, keepdims=True)
-        delta *= size
-        delta -= sum_d
-        delta -= xhat * sum_dx
-        delta *= inv_std / size
+        return _through_statistics(delta, xhat, inv_std, self.axis)
+
+    #: whether the inference-mode statistics are those of the input itself
+    #: (layer normalization) rather than constants (batch normalization's
+    #: moving averages)
+    statistics_of_input_at_inference = False
+
+    def trace(self, x):
+        mean, variance = self._statistics(x, training=False)
+        inv_std = 1.0 / np.sqrt(variance + self.epsilon)
+        xhat = np.subtract(x, mean)
+        xhat *= inv_std
+        out = xhat * self.gamma
+        out += self.beta
+        return out, (xhat, inv_std)
+
+    def input_gradient(self, delta, record):
+        xhat, inv_std = record
+        delta *= self.gamma  # now d / d xhat
+        if self.statistics_of_input_at_inference:
+            return _through_statistics(delta, xhat, inv_std, self.axis)
+        delta *= inv_std
         return delta
+
+
+def _through_statistics(delta, xhat, inv_std, axis):
+    """``d / d x`` from ``delta = d / d xhat`` when ``xhat`` standardizes ``x``
+    with the mean and variance of ``x`` itself along ``axis`` (both depend on
+    every element of that axis)."""
+    size = delta.shape[axis]
+    sum_d = delta.sum(axis=axis, keepdims=True)
+    sum_dx = (delta * xhat).sum(axis=axis, keepdims=True)
+    delta *= size
+    delta -= sum_d
+    delta -= xhat * sum_dx
+    delta *= inv_std / size
+    return delta
 
 
 class BatchNormalization(_Normalization):
@@ -513,6 +590,7 @@ class LayerNormalization(_Normalization):
     """
 
     axis = 1
+    statistics_of_input_at_inference = True
 
     def __init__(self, epsilon: float = 1e-3) -> None:
         super().__init__(epsilon)

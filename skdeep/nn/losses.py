@@ -66,6 +66,43 @@ class Loss(Configurable):
         """
         raise NotImplementedError
 
+    def link_slope(self, prediction: np.ndarray) -> np.ndarray:
+        """Derivative of an element-wise link, from its output ``prediction``.
+
+        Returns
+        -------
+        ndarray of the shape of ``prediction``
+        """
+        return np.ones_like(prediction)  # the identity
+
+    def link_jacobian(self, raw: np.ndarray) -> np.ndarray:
+        """Derivatives of the predictions with respect to the raw outputs.
+
+        Parameters
+        ----------
+        raw : ndarray of shape (n_samples, n_outputs)
+            Left untouched.
+
+        Returns
+        -------
+        ndarray of shape (n_samples, n_outputs, n_outputs)
+            ``J[i, k, j] = d link(raw)[i, k] / d raw[i, j]``; diagonal for the
+            element-wise links.
+
+        Examples
+        --------
+        >>> import numpy as np
+        >>> Poisson().link_jacobian(np.array([[0.0, np.log(2.0)]]))
+        array([[[1., 0.],
+                [0., 2.]]])
+        """
+        prediction = self.link(np.array(raw, copy=True))
+        n, k = prediction.shape
+        jacobian = np.zeros((n, k, k), dtype=prediction.dtype)
+        diagonal = np.arange(k)
+        jacobian[:, diagonal, diagonal] = self.link_slope(prediction)
+        return jacobian
+
     def _pointwise(self, y: np.ndarray, raw: np.ndarray, out: np.ndarray) -> np.ndarray:
         """Write ``d loss_i / d raw_i`` (unweighted) into ``out``.
 
@@ -229,6 +266,9 @@ class Poisson(Loss):
         np.minimum(raw, np.log(np.finfo(raw.dtype).max), out=raw)
         return np.exp(raw, out=raw)
 
+    def link_slope(self, prediction):
+        return prediction.copy()  # exp' = exp
+
     def _pointwise(self, y, raw, out):
         per_sample = (xlogy(y, y) - y).sum(axis=1) - _row_dot(y, raw)
         np.exp(raw, out=out)
@@ -249,6 +289,9 @@ class BinaryLogLoss(Loss):
 
     def link(self, raw):
         return expit(raw, out=raw)
+
+    def link_slope(self, prediction):
+        return prediction * (1.0 - prediction)
 
     def _pointwise(self, y, raw, out):
         per_sample = np.logaddexp(0.0, raw).sum(axis=1) - _row_dot(y, raw)
@@ -271,6 +314,14 @@ class MulticlassLogLoss(Loss):
         np.exp(raw, out=raw)
         raw /= raw.sum(axis=-1, keepdims=True)
         return raw
+
+    def link_jacobian(self, raw):
+        # d p_k / d raw_j = p_k (1[k == j] - p_j)
+        p = self.link(np.array(raw, copy=True))
+        jacobian = -p[:, :, None] * p[:, None, :]
+        diagonal = np.arange(p.shape[1])
+        jacobian[:, diagonal, diagonal] += p
+        return jacobian
 
     def _pointwise(self, y, raw, out):
         shifted_max = raw.max(axis=1, keepdims=True)

@@ -10,6 +10,7 @@ itself, and a penalty acts on the contiguous slice ``params[:n_penalized]``.
 from __future__ import annotations
 
 import math
+from collections.abc import Callable
 
 import numpy as np
 
@@ -214,6 +215,58 @@ class Sequential:
         for i in range(last, -1, -1):
             delta = self.layers[i].backward(delta, need_input_grad=i > 0)
         return self.grads
+
+    def input_jacobian(
+        self, x, output_jacobian: Callable[[np.ndarray], np.ndarray]
+    ) -> np.ndarray:
+        """Jacobian of the predictions with respect to the inputs, by the
+        backward pass to the inputs (inference mode), for every sample at once.
+
+        Parameters
+        ----------
+        x : ndarray of shape (n_samples, *sample_shape)
+            Inputs (a 2-D array or sequences), or a sparse matrix.
+        output_jacobian : callable
+            ``output_jacobian(raw) -> (n_samples, n_predictions, n_raw)``: the
+            derivatives of the predictions with respect to the raw outputs
+            ``raw`` of shape (n_samples, n_raw) (the loss's link).
+
+        Returns
+        -------
+        ndarray of shape (n_samples, n_predictions, *sample_shape)
+            ``J[i, k, ...]``: derivative of prediction ``k`` of sample ``i``
+            with respect to its inputs. Each row of ``x`` is repeated once per
+            prediction, so one backward pass gives every row of ``J``.
+
+        Examples
+        --------
+        >>> import numpy as np
+        >>> from skdeep.nn.layers import Dense
+        >>> net = Sequential([Dense(1, activation="identity")])
+        >>> net = net.build(2, np.random.RandomState(0))
+        >>> identity = lambda raw: np.ones((len(raw), 1, 1))
+        >>> bool(np.allclose(net.input_jacobian(np.ones((3, 2)), identity),
+        ...                  net.layers[0].kernel.T))
+        True
+        """
+        raw, records = self._trace(x)
+        seeds = output_jacobian(raw.reshape(raw.shape[0], -1))
+        n, n_predictions = seeds.shape[:2]
+        if n_predictions > 1:  # one copy of each sample per prediction
+            raw, records = self._trace(x[np.repeat(np.arange(n), n_predictions)])
+        delta = seeds.reshape(n * n_predictions, *raw.shape[1:]).astype(
+            raw.dtype, copy=True
+        )
+        for layer, record in zip(self.layers[::-1], records[::-1], strict=True):
+            delta = layer.input_gradient(delta, record)
+        return np.asarray(delta).reshape(n, n_predictions, *delta.shape[1:])
+
+    def _trace(self, x):
+        records = []
+        for layer in self.layers:
+            x, record = layer.trace(x)
+            records.append(record)
+        return x, records
 
     def __getstate__(self):
         state = self.__dict__.copy()

@@ -134,14 +134,16 @@ class RNN(Layer):
         self.params["recurrent_kernel"][...] = recurrent
         self.params["bias"][...] = 0.0  # Keras' biases start at zero
 
-    def forward(self, x, training=False):
+    def _unroll(self, x, keep_input: bool):
+        """Time-major inputs, states and (if ``keep_input``, for activations
+        that need it) pre-activations of every step."""
         n, n_steps, _ = x.shape
         act = self.cell.activation
         kernel, recurrent, bias = self.kernel, self.recurrent_kernel, self.bias
         xt = np.ascontiguousarray(x.transpose(1, 0, 2))  # time-major (T, n, F)
         h = np.matmul(xt.reshape(n_steps * n, -1), kernel).reshape(n_steps, n, -1)
         h += bias
-        z = np.empty_like(h) if (training and act.needs_input) else None
+        z = np.empty_like(h) if (keep_input and act.needs_input) else None
         scratch = np.empty((n, self.units), dtype=h.dtype)
         for t in range(n_steps):
             if t > 0:
@@ -149,18 +151,24 @@ class RNN(Layer):
             if z is not None:
                 z[t] = h[t]
             act.forward(h[t])
+        return xt, h, z
+
+    def _output(self, h):
+        return h.transpose(1, 0, 2) if self.return_sequences else h[-1]
+
+    def forward(self, x, training=False):
+        xt, h, z = self._unroll(x, keep_input=training)
         if training:
             self._xt, self._h, self._z = xt, h, z
-        if self.return_sequences:
-            return h.transpose(1, 0, 2)
-        return h[-1]
+        return self._output(h)
 
-    def backward(self, delta, need_input_grad=True):
-        xt, h, z = self._xt, self._h, self._z
+    def _through_time(self, delta, h, z):
+        """Back-propagation through time: ``d / d`` pre-activation of every
+        step (time-major), given ``delta``, the gradient w.r.t. the output."""
         n_steps, n, u = h.shape
         act = self.cell.activation
         recurrent = self.recurrent_kernel
-        dz = np.empty_like(h)  # d loss / d pre-activation, time-major
+        dz = np.empty_like(h)
         if self.return_sequences:
             upstream = delta.transpose(1, 0, 2)
         dh = np.zeros((n, u), dtype=h.dtype)
@@ -173,6 +181,18 @@ class RNN(Layer):
             act.derivative(h[t], None if z is None else z[t], dz[t])
             if t > 0:
                 np.matmul(dz[t], recurrent.T, out=dh)
+        return dz
+
+    def _input_from(self, dz):
+        """Gradient w.r.t. the ``(n, T, F)`` input, from :meth:`_through_time`."""
+        n_steps, n, u = dz.shape
+        dx = np.matmul(dz.reshape(n_steps * n, u), self.kernel.T)
+        return dx.reshape(n_steps, n, -1).transpose(1, 0, 2)
+
+    def backward(self, delta, need_input_grad=True):
+        xt, h = self._xt, self._h
+        n_steps, n, u = h.shape
+        dz = self._through_time(delta, h, self._z)
         flat_dz = dz.reshape(n_steps * n, u)
         np.matmul(xt.reshape(n_steps * n, -1).T, flat_dz, out=self.grads["kernel"])
         np.matmul(
@@ -183,5 +203,12 @@ class RNN(Layer):
         np.sum(flat_dz, axis=0, out=self.grads["bias"])
         if not need_input_grad:
             return None
-        dx = np.matmul(flat_dz, self.kernel.T).reshape(n_steps, n, -1)
-        return dx.transpose(1, 0, 2)
+        return self._input_from(dz)
+
+    def trace(self, x):
+        _, h, z = self._unroll(x, keep_input=True)
+        return self._output(h), (h, z)
+
+    def input_gradient(self, delta, record):
+        h, z = record
+        return self._input_from(self._through_time(delta, h, z))
