@@ -7,7 +7,7 @@ Examples
 MLPRegressor(hidden_layer_sizes=(64, 32))
 """
 
-from . import datasets, losses, optimizers, penalties, preprocessing
+from . import datasets, inverse, losses, optimizers, penalties, preprocessing
 from .baselines import PolynomialRegression, make_baselines
 from .compare import compare, count_parameters
 from .mlp import MLPClassifier, MLPRegressor
@@ -27,6 +27,7 @@ __all__ = [
     "compare",
     "count_parameters",
     "datasets",
+    "inverse",
     "losses",
     "optimizers",
     "penalties",

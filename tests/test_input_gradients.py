@@ -5,7 +5,11 @@ import warnings
 import numpy as np
 import pytest
 import scipy.sparse as sp
+from sklearn.compose import TransformedTargetRegressor
 from sklearn.exceptions import ConvergenceWarning
+from sklearn.linear_model import Ridge
+from sklearn.pipeline import make_pipeline
+from sklearn.preprocessing import PolynomialFeatures
 
 from skdeep import MLPClassifier, MLPRegressor, SimpleRNN, SimpleRNNClassifier
 from skdeep.nn.activations import ACTIVATIONS
@@ -144,3 +148,69 @@ def test_unfitted_and_bad_input():
         est.input_jacobian(X[:, :2])
     with pytest.raises(ValueError, match="NaN"):
         est.input_jacobian(np.full((2, 3), np.nan))
+
+
+# ----------------------------------------------------- through pipelines
+def pipelines():
+    from sklearn.preprocessing import (
+        MaxAbsScaler,
+        MinMaxScaler,
+        RobustScaler,
+        StandardScaler,
+    )
+
+    def net():
+        return MLPRegressor(hidden_layer_sizes=(6,), max_iter=40, random_state=0)
+
+    return {
+        "standard": make_pipeline(StandardScaler(), net()),
+        "minmax then robust": make_pipeline(MinMaxScaler(), RobustScaler(), net()),
+        "maxabs, passthrough": make_pipeline(MaxAbsScaler(), "passthrough", net()),
+        "no std": make_pipeline(StandardScaler(with_std=False), net()),
+        "target scaled": TransformedTargetRegressor(
+            make_pipeline(StandardScaler(), net()), transformer=StandardScaler()
+        ),
+        "target min-max": TransformedTargetRegressor(
+            net(), transformer=MinMaxScaler(feature_range=(-1, 3))
+        ),
+    }
+
+
+@pytest.mark.parametrize("name", sorted(pipelines()))
+def test_jacobian_through_affine_steps_matches_central_differences(name):
+    from skdeep.inverse import has_input_jacobian, input_jacobian
+
+    scaled = X * [1.0, 50.0, 0.01] + [0.0, 300.0, -2.0]
+    targets = Y2 * [1.0, 20.0] + [5.0, 0.0]
+    model = pipelines()[name].fit(scaled, targets)
+    assert has_input_jacobian(model)
+    J = input_jacobian(model, scaled)
+    np.testing.assert_allclose(
+        J, central_differences(model.predict, scaled, eps=1e-5), rtol=1e-5, atol=1e-6
+    )
+
+
+@pytest.mark.parametrize(
+    "build, match",
+    [
+        (Ridge, "Ridge"),
+        (
+            lambda: make_pipeline(PolynomialFeatures(), MLPRegressor(max_iter=5)),
+            "step 'polynomialfeatures'",
+        ),
+        (
+            lambda: TransformedTargetRegressor(
+                MLPRegressor(max_iter=5), func=np.log1p, inverse_func=np.expm1
+            ),
+            "func/inverse_func",
+        ),
+    ],
+    ids=["no gradients", "non-affine step", "target function"],
+)
+def test_models_without_exact_gradients_are_named(build, match):
+    from skdeep.inverse import has_input_jacobian, input_jacobian
+
+    model = build().fit(np.abs(X), np.abs(Y2[:, 0]))
+    assert not has_input_jacobian(model)
+    with pytest.raises(TypeError, match=match):
+        input_jacobian(model, np.abs(X))
