@@ -12,6 +12,7 @@ from .baselines import PolynomialRegression, make_baselines
 from .compare import compare, count_parameters
 from .mlp import MLPClassifier, MLPRegressor
 from .preprocessing import SequenceScaler
+from .process_optimization import optimize_inputs
 from .rnn import SimpleRNN, SimpleRNNClassifier
 
 __version__ = "0.1.0"
@@ -26,6 +27,7 @@ __all__ = [
     "make_baselines",
     "compare",
     "count_parameters",
+    "optimize_inputs",
     "datasets",
     "inverse",
     "losses",

@@ -1,0 +1,378 @@
+"""From a fitted model to better process settings: :func:`optimize_inputs`.
+
+Given a model of the process outputs as functions of its settings, find the
+settings that maximize (or minimize) an objective of the predicted outputs,
+keeping outputs and inputs within ranges. With input gradients (skdeep's
+networks, alone, in pipelines of scalers or in ensembles) many starting points
+are refined at once by L-BFGS-B, constraints by an augmented Lagrangian;
+otherwise a derivative-free global search (SciPy's differential evolution)
+serves any regressor. Discrete inputs are enumerated.
+"""
+
+from __future__ import annotations
+
+import warnings
+
+import numpy as np
+import pandas as pd
+import scipy.optimize
+from scipy.stats import qmc
+from sklearn.utils import check_random_state
+
+from ._goal import make_goal
+from ._response import Response
+from ._settings_space import make_space
+
+__all__ = ["optimize_inputs"]
+
+#: rounds of the augmented Lagrangian, and its penalty growth per round
+LAGRANGIAN_ROUNDS = 8
+PENALTY_GROWTH = 4.0
+#: a constraint holds when its violation (in output standard deviations) is below
+FEASIBILITY_TOLERANCE = 1e-3
+#: penalty per standard deviation of violation in the derivative-free search
+DERIVATIVE_FREE_PENALTY = 1e3
+#: candidates closer than this (in inputs scaled to [0, 1]) are duplicates
+DISTINCT = 1e-2
+
+
+class _Evaluator:
+    """Scores, violations and (optionally) their gradients of settings."""
+
+    def __init__(self, response, goal, objective_scale):
+        self.response, self.goal, self.scale = response, goal, objective_scale
+
+    def __call__(self, Z):
+        P = self.response.predict(Z)
+        score, mean, std = self.goal.score(P)
+        return score / self.scale, self.goal.violations(P.mean(axis=0)), P, mean, std
+
+    def gradients(self, Z):
+        P = self.response.predict(Z)
+        J = self.response.jacobian(Z)
+        score, _, _ = self.goal.score(P)
+        d_score = self.goal.score_gradient(P, J)
+        g = self.goal.violations(P.mean(axis=0))
+        dg = self.goal.violation_gradients(J.mean(axis=0))
+        return score / self.scale, d_score / self.scale, g, dg
+
+
+def _starts(evaluate, space, held, Xa, n_starts, rng):
+    """Starting points: the best runs of the data (with ``held`` inputs set)
+    and quasi-random points, as free inputs scaled to [0, 1]."""
+    rows = Xa.copy()
+    for index, value in held.items():
+        rows[:, index] = value
+    u_rows = space.scaled(rows)
+    score, g = evaluate(space.settings(u_rows, held))[:2]
+    violation = np.maximum(g, 0).sum(axis=1) if g.size else np.zeros(len(rows))
+    order = np.lexsort((-score, violation))
+    n_data = min(len(rows), n_starts // 2)
+    d = len(space.free)
+    sobol = (
+        qmc.Sobol(d, seed=rng.randint(2**31)).random(n_starts - n_data) if d else None
+    )
+    parts = [u_rows[order[:n_data]]] + ([] if sobol is None else [sobol])
+    return np.unique(np.vstack(parts), axis=0)
+
+
+def _refine_with_gradients(evaluate, space, held, starts):
+    """Every start refined at once: L-BFGS-B on the sum of the starts'
+    augmented Lagrangians (the starts do not interact), a few rounds."""
+    S, d = starts.shape
+    width = (space.high - space.low)[space.free]
+    n_con = 2 * len(evaluate.goal.ranges)
+    lam, mu = np.zeros((S, n_con)), 10.0
+    u = starts.copy()
+
+    def fun(x):
+        Z = space.settings(x.reshape(S, d), held)
+        score, d_score, g, dg = evaluate.gradients(Z)
+        active = np.maximum(0.0, lam + mu * g)
+        value = -score.sum() + ((active**2 - lam**2) / (2 * mu)).sum()
+        grad = -d_score + np.einsum("sc,scf->sf", active, dg)
+        return value, (grad[:, space.free] * width).ravel()
+
+    for _ in range(LAGRANGIAN_ROUNDS if n_con else 1):
+        result = scipy.optimize.minimize(
+            fun, u.ravel(), jac=True, method="L-BFGS-B", bounds=[(0, 1)] * (S * d)
+        )
+        u = result.x.reshape(S, d)
+        g = evaluate(space.settings(u, held))[1]
+        lam = np.maximum(0.0, lam + mu * g)
+        if not n_con or np.all(g < FEASIBILITY_TOLERANCE):
+            break
+        mu *= PENALTY_GROWTH
+    return u
+
+
+def _search_derivative_free(evaluate, space, held, n_keep, rng):
+    """Differential evolution on the free inputs, the whole population per
+    call; returns the final population, best first."""
+    d = len(space.free)
+
+    def fun(U):  # U: (d, population)
+        score, g = evaluate(space.settings(U.T, held))[:2]
+        penalty = np.maximum(g, 0).sum(axis=1) if g.size else 0.0
+        return -score + DERIVATIVE_FREE_PENALTY * penalty
+
+    result = scipy.optimize.differential_evolution(
+        fun,
+        [(0.0, 1.0)] * d,
+        vectorized=True,
+        updating="deferred",
+        polish=False,
+        seed=rng.randint(2**31),
+    )
+    order = np.argsort(result.population_energies)
+    return result.population[order][: max(n_keep, 1) * 4]
+
+
+def _split_constraints(constraints, columns, output_names):
+    """Constraints on inputs (narrowing their bounds) and on outputs."""
+    inputs, outputs = {}, {}
+    for name, limits in (constraints or {}).items():
+        try:
+            low, high = limits
+        except (TypeError, ValueError):
+            raise ValueError(
+                f"constraints[{name!r}] must be a (low, high) pair (None for no "
+                f"limit), got {limits!r}."
+            ) from None
+        if name in columns and name in output_names:
+            raise ValueError(
+                f"constraints name {name!r}, both an input and an output: rename "
+                "the outputs with output_names=."
+            )
+        (inputs if name in columns else outputs)[name] = (low, high)
+    return inputs, outputs
+
+
+def _as_table(X):
+    if isinstance(X, pd.DataFrame):
+        columns = [str(c) for c in X.columns]
+        values = X.to_numpy()
+    else:
+        values = np.asarray(X)
+        if values.ndim != 2:
+            raise ValueError(
+                f"X must be a 2-D table of settings (the runs the model learned "
+                f"from), got shape {values.shape}."
+            )
+        columns = [f"x{i}" for i in range(values.shape[1])]
+    try:
+        values = values.astype(float)
+    except (TypeError, ValueError):
+        raise TypeError(
+            "X must hold numbers only: encode categories as codes."
+        ) from None
+    if values.shape[0] == 0 or not np.isfinite(values).all():
+        raise ValueError("X must have at least one row and no NaN or infinity.")
+    return values, columns
+
+
+def _candidates(evaluate, space, goal, Z, n_candidates, columns):
+    """The table of the best distinct settings, feasible first."""
+    score, g, P, mean, std = evaluate(Z)
+    violation = np.maximum(g, 0).sum(axis=1) if g.size else np.zeros(len(Z))
+    feasible = violation < FEASIBILITY_TOLERANCE
+    order = np.lexsort((-score, np.where(feasible, 0.0, violation)))
+    kept, seen = [], []
+    for i in order:
+        key = space.scaled(Z[i : i + 1])[0]
+        if all(np.abs(key - other).max() > DISTINCT for other in seen) or not len(key):
+            kept.append(i)
+            seen.append(key)
+        if len(kept) == n_candidates:
+            break
+    kept = np.array(kept)
+    table = pd.DataFrame(Z[kept], columns=columns)
+    mean_P = P.mean(axis=0)[kept]
+    for k, name in enumerate(goal.output_names):
+        table[name] = mean_P[:, k]
+        if P.shape[0] > 1:
+            table[f"{name}_std"] = P[:, kept, k].std(axis=0)
+    table["objective"] = mean[kept]
+    if P.shape[0] > 1:
+        table["objective_std"] = std[kept]
+    for j, (k, _, _) in enumerate(goal.ranges):
+        worst = np.maximum(g[kept, 2 * j], g[kept, 2 * j + 1])
+        table[f"{goal.output_names[k]}_ok"] = worst < FEASIBILITY_TOLERANCE
+    table["feasible"] = feasible[kept]
+    return table
+
+
+def optimize_inputs(
+    model,
+    X,
+    *,
+    objective,
+    maximize: bool = True,
+    bounds="data",
+    constraints: dict | None = None,
+    fixed: dict | None = None,
+    categories="auto",
+    output_names: list[str] | None = None,
+    n_candidates: int = 5,
+    uncertainty: float = 0.0,
+    extrapolate: bool = False,
+    n_starts: int = 32,
+    method: str = "auto",
+    random_state=None,
+) -> pd.DataFrame:
+    """Recommend process settings: the inputs that optimize a fitted model's
+    predictions, within ranges.
+
+    Parameters
+    ----------
+    model : regressor, list of regressors or BaggingRegressor
+        Fitted, single- or multi-output. A list of models or a
+        ``BaggingRegressor`` is an ensemble: its mean is optimized and the
+        spread of its members is reported (and traded off by
+        ``uncertainty``). skdeep's networks, alone, behind affine scalers or
+        in an ensemble, are searched with their input gradients; any other
+        model by a derivative-free global search.
+    X : DataFrame or ndarray of shape (n_samples, n_features)
+        The runs the model learned from (or other representative settings):
+        they give the input names, the default bounds, the discrete inputs'
+        values and the starting points.
+    objective : str, int or callable
+        The output to optimize (a name in ``output_names``, or an index), or
+        ``objective(predictions) -> array of shape (n,)`` of a DataFrame of
+        predicted outputs (its derivatives are taken numerically, in the
+        outputs only).
+    maximize : bool, default=True
+        Maximize the objective, or minimize it.
+    bounds : 'data' or dict, default='data'
+        Range of each input: the data's (never extrapolate silently); a dict
+        ``{input: (low, high)}`` overrides some (``None`` keeps the data's).
+    constraints : dict, default=None
+        ``{name: (low, high)}`` ranges on outputs (``{"d50_um": (30, 40)}``)
+        or inputs (``None`` for no limit on one side).
+    fixed : dict, default=None
+        Inputs held at a value, ``{"argon": 1}``.
+    categories : 'auto', list or dict, default='auto'
+        Discrete inputs, searched by enumeration: names (their values in
+        ``X``), a dict of names to values, or 'auto': every column of at most
+        10 distinct integer values in ``X``. ``[]`` for none.
+    output_names : list of str, default=None
+        Names of the model's outputs (``y0``, ``y1``, ... by default).
+    n_candidates : int, default=5
+        Distinct recommendations returned, best first.
+    uncertainty : float, default=0.0
+        With an ensemble, maximize ``mean - uncertainty * std`` of the
+        objective over the members (a lower confidence bound): larger values
+        keep the recommendation where the members agree, that is where the
+        data supports it.
+    extrapolate : bool, default=False
+        Allow bounds and fixed values outside the data's range.
+    n_starts : int, default=32
+        Starting points of the gradient search, per combination of discrete
+        values (half from the best runs in ``X``).
+    method : {'auto', 'gradient', 'differential_evolution'}, default='auto'
+        The search: with input gradients when the model has them ('auto'),
+        or the derivative-free one whatever the model.
+    random_state : int, RandomState instance or None, default=None
+        Seed of the starting points and of the derivative-free search.
+
+    Returns
+    -------
+    DataFrame
+        Up to ``n_candidates`` distinct recommendations (fewer when the
+        search finds fewer distinct optima), best first (feasible ones before
+        the others): the inputs, every predicted output (with ``<name>_std``, the
+        members' spread, for ensembles), ``objective`` (and
+        ``objective_std``), ``<name>_ok`` per output constraint and
+        ``feasible``. ``attrs["method"]`` says which search ran. When no
+        setting satisfies the constraints, the least-violating are returned
+        with a warning.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from skdeep import MLPRegressor
+    >>> rng = np.random.RandomState(0)
+    >>> X = rng.uniform(-2, 2, size=(300, 2))
+    >>> y = np.c_[-(X[:, 0] - 1) ** 2 - X[:, 1] ** 2, X[:, 1]]
+    >>> model = MLPRegressor(hidden_layer_sizes=(32,), solver="lbfgs",
+    ...                      max_iter=500, random_state=0).fit(X, y)
+    >>> best = optimize_inputs(model, X, objective="score",
+    ...                        output_names=["score", "height"],
+    ...                        constraints={"height": (0.5, None)}, random_state=0)
+    >>> bool(best["feasible"].iloc[0]), best.attrs["method"]
+    (True, 'gradient')
+    >>> best[["x0", "x1"]].iloc[0].round(1).tolist()  # the optimum is (1, 0.5)
+    [0.9, 0.5]
+    """
+    Xa, columns = _as_table(X)
+    rng = check_random_state(random_state)
+    response = Response(model, columns)
+    P = response.predict(Xa)
+    names = _output_names(output_names, P.shape[2])
+    input_ranges, output_ranges = _split_constraints(constraints, columns, names)
+    space = make_space(Xa, columns, bounds=bounds, fixed=fixed, categories=categories,
+                       extrapolate=extrapolate, input_ranges=input_ranges)  # fmt: skip
+    goal = make_goal(objective, names, maximize=maximize, uncertainty=uncertainty,
+                     output_ranges=output_ranges, scales=P.mean(axis=0).std(axis=0))  # fmt: skip
+    if goal.uncertainty and not response.is_ensemble:
+        raise ValueError(
+            "uncertainty needs an ensemble: a list of models or a BaggingRegressor."
+        )
+    values = goal.score(P)[1]
+    evaluate = _Evaluator(response, goal, max(float(values.std()), 1e-12))
+    method = _method(method, response)
+    found = [
+        _search(evaluate, space, held, Xa, method, n_starts, n_candidates, rng)
+        for held in space.combinations()
+    ]
+    table = _candidates(evaluate, space, goal, np.vstack(found), n_candidates, columns)
+    table.attrs["method"] = method
+    if not table["feasible"].iloc[0]:
+        warnings.warn(
+            "No setting satisfies every constraint within the bounds: the rows are "
+            "the least-violating settings found (feasible=False).",
+            UserWarning,
+            stacklevel=2,
+        )
+    return table
+
+
+def _method(method, response):
+    if method == "auto":
+        return "gradient" if response.differentiable else "differential_evolution"
+    if method == "gradient" and not response.differentiable:
+        raise ValueError(
+            "method='gradient' needs input gradients: skdeep networks, alone, behind "
+            "affine scalers or in an ensemble of them."
+        )
+    if method not in ("gradient", "differential_evolution"):
+        raise ValueError(
+            "method must be 'auto', 'gradient' or 'differential_evolution', got "
+            f"{method!r}."
+        )
+    return method
+
+
+def _output_names(output_names, n_outputs):
+    if output_names is None:
+        return [f"y{k}" for k in range(n_outputs)]
+    names = [str(n) for n in output_names]
+    if len(names) != n_outputs:
+        raise ValueError(
+            f"output_names has {len(names)} names but the model predicts {n_outputs} outputs."
+        )
+    return names
+
+
+def _search(evaluate, space, held, Xa, method, n_starts, n_candidates, rng):
+    """Candidate settings for one assignment of the discrete inputs."""
+    if len(space.free) == 0:
+        return space.settings(np.zeros((1, 0)), held)
+    if method == "gradient":
+        starts = _starts(evaluate, space, held, Xa, n_starts, rng)
+        return space.settings(
+            _refine_with_gradients(evaluate, space, held, starts), held
+        )
+    return space.settings(
+        _search_derivative_free(evaluate, space, held, n_candidates, rng), held
+    )

@@ -1,0 +1,171 @@
+"""optimize_inputs: recommended settings against known optima."""
+
+import warnings
+
+import numpy as np
+import pandas as pd
+import pytest
+from sklearn.base import BaseEstimator, RegressorMixin
+from sklearn.exceptions import ConvergenceWarning, NotFittedError
+from sklearn.pipeline import make_pipeline
+from sklearn.preprocessing import StandardScaler
+
+from skdeep import MLPRegressor
+from skdeep.process_optimization import optimize_inputs
+
+rng = np.random.RandomState(0)
+X = pd.DataFrame(rng.uniform(-2, 2, size=(200, 2)), columns=["a", "b"])
+X["gas"] = rng.randint(0, 2, size=200).astype(float)
+
+
+class Bowl(RegressorMixin, BaseEstimator):
+    """Known outputs: ``-(a - 1 - gas / 2)**2 - b**2 + 0.3 * gas`` and ``b``."""
+
+    def fit(self, X, y=None):
+        self.n_features_in_ = 3
+        self.feature_names_in_ = np.array(["a", "b", "gas"], dtype=object)
+        return self
+
+    def predict(self, X):
+        Z = np.asarray(X, dtype=float)
+        score = -((Z[:, 0] - 1 - Z[:, 2] / 2) ** 2) - Z[:, 1] ** 2 + 0.3 * Z[:, 2]
+        return np.c_[score, Z[:, 1]]
+
+
+NAMES = ["score", "height"]
+
+
+@pytest.fixture(scope="module")
+def network():
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", ConvergenceWarning)
+        model = make_pipeline(
+            StandardScaler(),
+            MLPRegressor(
+                hidden_layer_sizes=(32,), solver="lbfgs", max_iter=800, random_state=0
+            ),
+        )
+        return model.fit(X, Bowl().fit(X).predict(X))
+
+
+def test_derivative_free_search_finds_the_constrained_optimum():
+    best = optimize_inputs(
+        Bowl().fit(X),
+        X,
+        objective="score",
+        output_names=NAMES,
+        constraints={"height": (0.5, None)},
+        random_state=0,
+    )
+    assert best.attrs["method"] == "differential_evolution"
+    top = best.iloc[0]
+    # gas=1 is better by 0.3; then a = 1.5, and b sits on the constraint
+    assert top["gas"] == 1 and bool(top["feasible"]) and bool(top["height_ok"])
+    np.testing.assert_allclose([top["a"], top["b"]], [1.5, 0.5], atol=0.02)
+
+
+def test_gradient_search_on_a_network_in_a_pipeline(network):
+    best = optimize_inputs(
+        network,
+        X,
+        objective="score",
+        output_names=NAMES,
+        constraints={"height": (0.5, None)},
+        fixed={"gas": 0},
+        random_state=0,
+    )
+    assert best.attrs["method"] == "gradient"
+    top = best.iloc[0]
+    assert top["gas"] == 0 and top["height"] >= 0.5 - 1e-3
+    assert top["b"] == pytest.approx(0.5, abs=0.05)  # on the constraint
+    # the network's own prediction is optimal: no data row does better
+    feasible = network.predict(X)[:, 1] >= 0.5
+    assert top["score"] >= network.predict(X)[feasible & (X["gas"] == 0), 0].max()
+    derivative_free = optimize_inputs(
+        network, X, objective="score", output_names=NAMES,
+        constraints={"height": (0.5, None)}, fixed={"gas": 0},
+        method="differential_evolution", random_state=0,
+    )  # fmt: skip
+    assert top["score"] >= derivative_free.iloc[0]["score"] - 1e-3
+
+
+def test_an_ensemble_reports_its_spread_and_trades_it_off():
+    class Shifted(Bowl):
+        def __init__(self, shift=0.0):
+            self.shift = shift
+
+        def predict(self, X):
+            out = super().predict(X)
+            out[:, 0] += self.shift * np.asarray(X, dtype=float)[:, 0]
+            return out
+
+    members = [Shifted(s).fit(X) for s in (-1.0, 0.0, 1.0)]
+    plain = optimize_inputs(members, X, objective=0, fixed={"gas": 0}, random_state=0)
+    assert {"y0_std", "objective_std"} <= set(plain.columns)
+    careful = optimize_inputs(
+        members, X, objective=0, fixed={"gas": 0}, uncertainty=2.0, random_state=0
+    )
+    # the members disagree in proportion to |a|: uncertainty pulls a to 0
+    assert abs(careful.iloc[0]["a"]) < abs(plain.iloc[0]["a"]) - 0.3
+    assert careful.iloc[0]["objective_std"] < plain.iloc[0]["objective_std"]
+
+
+def test_a_callable_objective_and_minimizing(network):
+    best = optimize_inputs(
+        network,
+        X,
+        objective=lambda p: p["height"] ** 2,
+        maximize=False,
+        output_names=NAMES,
+        fixed={"gas": 1},
+        random_state=0,
+    )
+    assert abs(best.iloc[0]["height"]) < 0.05
+
+
+def test_infeasible_constraints_return_the_least_violating_with_a_warning():
+    with pytest.warns(UserWarning, match="least-violating"):
+        best = optimize_inputs(
+            Bowl().fit(X),
+            X,
+            objective="score",
+            output_names=NAMES,
+            constraints={"height": (5.0, None)},  # b never exceeds 2
+            random_state=0,
+        )
+    assert not best["feasible"].any()
+    assert best.iloc[0]["b"] == pytest.approx(2.0, abs=0.05)
+
+
+@pytest.mark.parametrize(
+    "kwargs, error, match",
+    [
+        (dict(objective="nope"), ValueError, "not an output; the outputs are score"),
+        (dict(objective=5), ValueError, "not an output index"),
+        (dict(bounds={"a": (-5, 1)}), ValueError, "extrapolate=True"),
+        (dict(bounds={"zz": (0, 1)}), ValueError, "not an input"),
+        (dict(fixed={"a": 9}), ValueError, "outside its bounds"),
+        (dict(uncertainty=1.0), ValueError, "needs an ensemble"),
+        (dict(uncertainty=-1.0), ValueError, "uncertainty must be"),
+        (dict(constraints={"height": 3}), ValueError, "pair"),
+        (dict(constraints={"height": (2, 1)}), ValueError, "above high"),
+        (dict(constraints={"a": (3, 4)}), ValueError, "no value within"),
+        (dict(method="gradient"), ValueError, "needs input gradients"),
+        (dict(method="newton"), ValueError, "method must be"),
+        (dict(output_names=["one"]), ValueError, "predicts 2 outputs"),
+        (dict(categories="some"), ValueError, "categories must be"),
+    ],
+)
+def test_bad_arguments_are_named(kwargs, error, match):
+    kwargs = {"objective": "score", "output_names": NAMES, **kwargs}
+    with pytest.raises(error, match=match):
+        optimize_inputs(Bowl().fit(X), X, **kwargs)
+
+
+def test_unfitted_models_and_bad_tables():
+    with pytest.raises(NotFittedError):
+        optimize_inputs(MLPRegressor(), X, objective=0)
+    with pytest.raises(ValueError, match="2-D table"):
+        optimize_inputs(Bowl().fit(X), np.zeros(3), objective=0)
+    with pytest.raises(ValueError, match="NaN"):
+        optimize_inputs(Bowl().fit(X), X.assign(a=np.nan), objective=0)
