@@ -18,6 +18,7 @@ import pandas as pd
 import scipy.optimize
 from scipy.stats import qmc
 from sklearn.utils import check_random_state
+from threadpoolctl import threadpool_limits
 
 from ._goal import make_goal
 from ._response import Response
@@ -69,10 +70,10 @@ def _starts(evaluate, space, held, Xa, n_starts, rng):
     order = np.lexsort((-score, violation))
     n_data = min(len(rows), n_starts // 2)
     d = len(space.free)
-    sobol = (
-        qmc.Sobol(d, seed=rng.randint(2**31)).random(n_starts - n_data) if d else None
+    spread = (
+        qmc.Halton(d, seed=rng.randint(2**31)).random(n_starts - n_data) if d else None
     )
-    parts = [u_rows[order[:n_data]]] + ([] if sobol is None else [sobol])
+    parts = [u_rows[order[:n_data]]] + ([] if spread is None else [spread])
     return np.unique(np.vstack(parts), axis=0)
 
 
@@ -216,7 +217,7 @@ def optimize_inputs(
     n_candidates: int = 5,
     uncertainty: float = 0.0,
     extrapolate: bool = False,
-    n_starts: int = 32,
+    n_starts: int = 8,
     method: str = "auto",
     random_state=None,
 ) -> pd.DataFrame:
@@ -266,7 +267,7 @@ def optimize_inputs(
         data supports it.
     extrapolate : bool, default=False
         Allow bounds and fixed values outside the data's range.
-    n_starts : int, default=32
+    n_starts : int, default=8
         Starting points of the gradient search, per combination of discrete
         values (half from the best runs in ``X``).
     method : {'auto', 'gradient', 'differential_evolution'}, default='auto'
@@ -321,10 +322,12 @@ def optimize_inputs(
     values = goal.score(P)[1]
     evaluate = _Evaluator(response, goal, max(float(values.std()), 1e-12))
     method = _method(method, response)
-    found = [
-        _search(evaluate, space, held, Xa, method, n_starts, n_candidates, rng)
-        for held in space.combinations()
-    ]
+    # many calls on a few rows each: one BLAS thread is fastest
+    with threadpool_limits(limits=1, user_api="blas"):
+        found = [
+            _search(evaluate, space, held, Xa, method, n_starts, n_candidates, rng)
+            for held in space.combinations()
+        ]
     table = _candidates(evaluate, space, goal, np.vstack(found), n_candidates, columns)
     table.attrs["method"] = method
     if not table["feasible"].iloc[0]:
