@@ -1,12 +1,18 @@
 """Persistence (pickle, joblib, skops), thread-safe prediction, BLAS threads."""
 
+import copy
+import io
+import json
 import pickle
+import struct
 import warnings
+import zipfile
 from concurrent.futures import ThreadPoolExecutor
 
 import joblib
 import numpy as np
 import pytest
+import scipy.sparse
 import skops.io as sio
 from sklearn.exceptions import ConvergenceWarning
 from sklearn.model_selection import cross_validate
@@ -129,6 +135,280 @@ def test_load_refuses_foreign_types(tmp_path):
     sio.dump(est, path)
     with pytest.raises(ValueError, match="not skdeep's own.*ForeignOptimizer"):
         load(path)
+
+
+INVALID = "is not a valid skdeep model"
+
+
+def small_model():
+    est = MLPRegressor(hidden_layer_sizes=(3,), solver="lbfgs", max_iter=2)
+    return est.fit(X2, Y)
+
+
+@pytest.fixture
+def model_file(tmp_path):
+    path = tmp_path / "model.skops"
+    save(small_model(), path)
+    return path
+
+
+def read_members(path):
+    with zipfile.ZipFile(path) as archive:
+        return {name: archive.read(name) for name in archive.namelist()}
+
+
+def write_members(path, members):
+    with zipfile.ZipFile(path, "w", compression=zipfile.ZIP_DEFLATED) as archive:
+        for name, data in members.items():
+            archive.writestr(name, data)
+
+
+def edit_schema(path, edit):
+    """Rewrite the skops file ``path`` with ``edit(schema)`` as its schema
+    (an object to serialize, or the text to store)."""
+    members = read_members(path)
+    schema = edit(json.loads(members["schema.json"]))
+    raw = isinstance(schema, str | bytes)  # JSON text, possibly malformed
+    members["schema.json"] = schema if raw else json.dumps(schema)
+    write_members(path, members)
+
+
+def attributes(schema):
+    """The estimator's attributes in a skops schema, as skops stores them."""
+    return schema["content"]["content"]
+
+
+def array_nodes(schema):
+    """Every node of ``schema`` that reads an array from a zip member."""
+    found, stack = [], [schema]
+    while stack:
+        node = stack.pop()
+        if isinstance(node, dict):
+            found += [node] if "file" in node else []
+            stack.extend(node.values())
+        elif isinstance(node, list):
+            stack.extend(node)
+    return found
+
+
+def test_load_missing_file_raises_file_not_found(tmp_path):
+    with pytest.raises(FileNotFoundError):
+        load(tmp_path / "missing.skops")
+
+
+def test_load_directory_is_not_a_model(tmp_path):
+    with pytest.raises(ValueError, match=f"{INVALID}: it is a directory") as info:
+        load(tmp_path)
+    assert str(tmp_path) in str(info.value)
+    assert isinstance(info.value.__cause__, OSError)
+
+
+def test_load_empty_file(tmp_path):
+    path = tmp_path / "empty.skops"
+    path.write_bytes(b"")
+    with pytest.raises(ValueError, match=f"{INVALID}: it is empty") as info:
+        load(path)
+    assert str(path) in str(info.value)
+    assert isinstance(info.value.__cause__, zipfile.BadZipFile)
+
+
+@pytest.mark.parametrize("fraction", [0.001, 0.2, 0.5, 0.8, 0.999])
+def test_load_truncated_file(model_file, fraction):
+    data = model_file.read_bytes()
+    model_file.write_bytes(data[: int(len(data) * fraction)])
+    with pytest.raises(ValueError, match=INVALID) as info:
+        load(model_file)
+    assert str(model_file) in str(info.value)
+    assert info.value.__cause__ is not None
+
+
+@pytest.mark.parametrize("prefix", [b"", b"PK\x03\x04", b"\x93NUMPY"])
+def test_load_random_bytes(tmp_path, prefix):
+    path = tmp_path / "random.skops"
+    path.write_bytes(prefix + np.random.RandomState(0).bytes(5000))
+    with pytest.raises(
+        ValueError, match=f"{INVALID}: it is not a complete zip archive"
+    ):
+        load(path)
+
+
+def test_load_zip_without_schema(model_file):
+    members = read_members(model_file)
+    del members["schema.json"]
+    write_members(model_file, members)
+    with pytest.raises(ValueError, match=f"{INVALID}: it is not a skops file"):
+        load(model_file)
+
+
+def _drop_class(schema):
+    del schema["__class__"]
+    return schema
+
+
+def _unknown_loader(schema):
+    schema["__loader__"] = "NoSuchNode"
+    return schema
+
+
+def _bad_protocol(schema):
+    schema["protocol"] = "two"
+    return schema
+
+
+@pytest.mark.parametrize(
+    "edit",
+    [
+        lambda schema: json.dumps(schema)[:-40],  # cut short: not JSON
+        lambda schema: b"\xff\xfe\x00garbage",  # not text
+        lambda schema: [1, 2, 3],
+        _drop_class,
+        _unknown_loader,
+        _bad_protocol,
+    ],
+    ids=["cut", "binary", "list", "no-class", "unknown-loader", "bad-protocol"],
+)
+def test_load_corrupted_schema(model_file, edit):
+    edit_schema(model_file, edit)
+    with pytest.raises(ValueError, match=INVALID) as info:
+        load(model_file)
+    assert info.value.__cause__ is not None
+
+
+def _nested_lists(schema, depth=400):
+    node = {"__class__": "list", "__module__": "builtins", "__loader__": "ListNode"}
+    nested = {**node, "content": []}
+    for _ in range(depth):
+        nested = {**node, "content": [nested]}
+    attributes(schema)["loss_curve_"] = nested
+    return schema
+
+
+@pytest.mark.parametrize(
+    "edit",
+    [lambda schema: ("[" * 100_000 + "]" * 100_000).encode(), _nested_lists],
+    ids=["json", "nodes"],
+)
+def test_load_deeply_nested_schema(model_file, edit):
+    edit_schema(model_file, edit)
+    with pytest.raises(ValueError, match=f"{INVALID}: its content is nested") as info:
+        load(model_file)
+    assert isinstance(info.value.__cause__, RecursionError)
+
+
+def test_load_missing_array_member(model_file):
+    members = read_members(model_file)
+    del members[next(name for name in members if name.endswith(".npy"))]
+    write_members(model_file, members)
+    with pytest.raises(ValueError, match=f"{INVALID}: its schema names a member"):
+        load(model_file)
+
+
+def test_load_array_header_must_match_its_data(model_file):
+    members = read_members(model_file)
+    name = max(members, key=lambda n: len(members[n]) if n.endswith(".npy") else 0)
+    header = {"descr": "<f8", "fortran_order": False, "shape": (2**40,)}
+    buffer = io.BytesIO()
+    np.lib.format.write_array_header_1_0(buffer, header)
+    members[name] = buffer.getvalue() + np.zeros(1).tobytes()  # 8 TiB claimed
+    write_members(model_file, members)
+    with pytest.raises(ValueError, match=f"{name}' is damaged.*header describes"):
+        load(model_file, max_bytes=None)
+
+
+@pytest.fixture
+def zip_bomb(tmp_path):
+    """A real model whose 8 MiB of parameters deflate to a few kilobytes."""
+    est = MLPRegressor(hidden_layer_sizes=(1024, 1024), solver="lbfgs", max_iter=1)
+    est.fit(X2[:4], Y[:4])
+    est._network.params[:] = 0
+    path = tmp_path / "bomb.skops"
+    sio.dump(est, path, compression=zipfile.ZIP_DEFLATED)
+    assert path.stat().st_size < 100_000
+    return est, path
+
+
+def test_load_refuses_zip_bomb(zip_bomb):
+    est, path = zip_bomb
+    with pytest.raises(ValueError, match="limit") as info:
+        load(path, max_bytes=4 << 20)
+    message = str(info.value)
+    assert str(path) in message
+    assert "holds 8.1 MiB of array data" in message
+    assert "limit of 4.0 MiB" in message and "max_bytes=" in message
+    for max_bytes in (16 << 20, None):
+        restored = load(path, max_bytes=max_bytes)
+        np.testing.assert_array_equal(restored.predict(X2), est.predict(X2))
+
+
+def test_load_refuses_schema_bomb(model_file):
+    # valid JSON: 4 MiB of trailing spaces, deflated to a few kilobytes
+    edit_schema(model_file, lambda schema: json.dumps(schema) + " " * (4 << 20))
+    assert model_file.stat().st_size < 100_000
+    with pytest.raises(ValueError, match=r"has a 4\.\d MiB schema\.json") as info:
+        load(model_file, max_bytes=64 << 20)
+    assert "limit of 64.0 MiB" in str(info.value)
+    assert load(model_file, max_bytes=None).n_features_in_ == 4
+
+
+def claim_size(path, name, size):
+    """Make the zip directory of ``path`` claim ``size`` bytes for ``name``."""
+    data = bytearray(path.read_bytes())
+    entry = data.index(b"PK\x01\x02")  # a central directory entry
+    while data[entry + 46 : entry + 46 + len(name)] != name.encode():
+        entry = data.index(b"PK\x01\x02", entry + 1)
+    data[entry + 24 : entry + 28] = struct.pack("<I", size)
+    path.write_bytes(bytes(data))
+
+
+def test_load_default_limit_reads_the_zip_directory(model_file):
+    name = next(n for n in read_members(model_file) if n.endswith(".npy"))
+    claim_size(model_file, name, int(1.1 * 2**30))
+    with pytest.raises(ValueError, match=r"holds 1\.1 GiB.*limit of 1\.0 GiB"):
+        load(model_file)
+    # the data do not match what the directory claims
+    with pytest.raises(ValueError, match=f"{INVALID}: its member '{name}'"):
+        load(model_file, max_bytes=None)
+
+
+def test_load_counts_every_reference_to_an_array(zip_bomb):
+    _, path = zip_bomb
+    with zipfile.ZipFile(path) as archive:
+        params = max(archive.infolist(), key=lambda info: info.file_size).filename
+
+    def refer_again(schema):
+        node = next(node for node in array_nodes(schema) if node["file"] == params)
+        for i in range(2):  # two more nodes reading the 8 MiB of parameters
+            attributes(schema)[f"copy{i}_"] = {**copy.deepcopy(node), "__id__": i}
+        return schema
+
+    load(path, max_bytes=16 << 20)
+    edit_schema(path, refer_again)
+    with pytest.raises(ValueError, match=r"holds 24\.2 MiB of array data"):
+        load(path, max_bytes=16 << 20)
+
+
+def test_load_counts_arrays_in_nested_archives(tmp_path):
+    est = small_model()
+    est.extra_ = scipy.sparse.csr_matrix(np.ones((1, 2**19)))  # 6 MiB as .npz
+    path = tmp_path / "sparse.skops"
+    sio.dump(est, path)
+    assert path.stat().st_size < 1 << 20
+    with pytest.raises(ValueError, match=r"holds 6\.\d MiB of array data"):
+        load(path, max_bytes=4 << 20)
+
+
+@pytest.mark.parametrize(
+    "max_bytes, error",
+    [(0, ValueError), (-1, ValueError), (1.5, TypeError), ("1", TypeError)]
+    + [(True, TypeError)],
+)
+def test_load_bad_max_bytes(model_file, max_bytes, error):
+    with pytest.raises(error, match="max_bytes must be"):
+        load(model_file, max_bytes=max_bytes)
+
+
+def test_load_accepts_numpy_integer_max_bytes(model_file):
+    assert load(model_file, max_bytes=np.int64(1 << 30)).n_features_in_ == 4
 
 
 def test_polynomial_regression_round_trip(tmp_path):
