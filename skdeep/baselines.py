@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from numbers import Integral, Real
 
+import numpy as np
 from sklearn.base import BaseEstimator, RegressorMixin, _fit_context
 from sklearn.linear_model import ElasticNet, Lasso, LinearRegression, Ridge
 from sklearn.pipeline import Pipeline
@@ -16,7 +17,80 @@ from sklearn.utils.validation import (
     validate_data,
 )
 
+from .nn._memory import check_fits_in_memory, format_bytes
+
 __all__ = ["PolynomialRegression", "make_baselines"]
+
+#: Most polynomial terms ``penalty=None`` accepts. ``LinearRegression`` solves
+#: with SciPy's ``lstsq`` (LAPACK ``dgelsd``), which on a design matrix of 2 to
+#: 32 rows applies its reflectors one at a time (``dorml2``); OpenBLAS's
+#: ``dger`` then copies each reflector, a strided row of more than 2**22
+#: float64 values, into its fixed 32 MiB work buffer and the process dies with
+#: SIGSEGV (measured with SciPy 1.17's OpenBLAS 0.3.30: 10 x 4,194,304 solves,
+#: 10 x 4,194,305 crashes; float32 crashes past 2**23). Wider problems are
+#: also hopelessly underdetermined for a plain least-squares fit, so the limit
+#: holds for any number of rows and both float types.
+LSTSQ_MAX_TERMS = 2**22
+
+#: peak memory of a fit, in design matrices: the expansion, the centred copy
+#: the linear model makes and the Fortran-ordered copy LAPACK works on
+#: (2.0 to 3.4 measured), with some headroom
+_DESIGN_COPIES = 4
+
+#: memory per term besides the design matrix: its name in ``terms_`` (about
+#: 80 bytes measured) and its coefficient
+_TERM_BYTES = 100
+
+#: term counts above this are not computed exactly: no machine holds them
+_TERMS_CAP = 10**18
+
+
+def _n_terms(n_features: int, degree: int, interaction_only: bool) -> int:
+    """Number of terms of the expansion without bias, in Python ints (exact up
+    to ``_TERMS_CAP``, ``_TERMS_CAP + 1`` beyond, so huge degrees cost
+    nothing); equal to ``PolynomialFeatures(include_bias=False)``'s count."""
+    if interaction_only:  # sum of comb(n_features, k) for k = 1 .. degree
+        total, count = 0, 1
+        for k in range(1, min(degree, n_features) + 1):
+            count = count * (n_features - k + 1) // k
+            total += count
+            if total > _TERMS_CAP:
+                return _TERMS_CAP + 1
+        return total
+    # comb(n_features + degree, degree) - 1, built up as comb(n, k), k <= n / 2
+    n, count = n_features + degree, 1
+    for k in range(1, min(n_features, degree) + 1):
+        count = count * (n - k + 1) // k
+        if count > _TERMS_CAP:
+            return _TERMS_CAP + 1
+    return count - 1
+
+
+def _term_names(n_features: int, degree: int, interaction_only: bool, names=None):
+    """``PolynomialFeatures.get_feature_names_out`` without its dense
+    ``(n_terms, n_features)`` matrix of powers."""
+    names = [f"x{i}" for i in range(n_features)] if names is None else list(names)
+    # a term as (name, name without its last factor, last feature, its power)
+    terms = [(name, "", i, 1) for i, name in enumerate(names)]
+    out = list(names)
+    for d in range(2, degree + 1):
+        higher = _higher_terms(terms, names, interaction_only)
+        if d < degree:
+            terms = list(higher)
+            out.extend(term[0] for term in terms)
+        else:  # the last degree needs only the names
+            out.extend(term[0] for term in higher)
+    return np.asarray(out, dtype=object)
+
+
+def _higher_terms(terms, names, interaction_only):
+    """The terms one degree higher, in ``PolynomialFeatures``' order."""
+    for name, head, last, power in terms:
+        if not interaction_only:
+            part = f"{names[last]}^{power + 1}"
+            yield (f"{head} {part}" if head else part), head, last, power + 1
+        for j in range(last + 1, len(names)):
+            yield f"{name} {names[j]}", name, j, 1
 
 
 class PolynomialRegression(RegressorMixin, BaseEstimator):
@@ -60,6 +134,22 @@ class PolynomialRegression(RegressorMixin, BaseEstimator):
         Number of features seen during fit.
     feature_names_in_ : ndarray of shape (`n_features_in_`,)
         Column names seen during fit, when they are all strings.
+
+    Notes
+    -----
+    ``degree`` expands ``n_features`` features into
+    ``comb(n_features + degree, degree) - 1`` terms (``sum(comb(n_features,
+    k) for k in 1 .. degree)`` with ``interaction_only``): 4,504,500 for 3000
+    features at degree 2. :meth:`fit` counts them before expanding and raises
+    a ValueError naming ``degree`` when the design matrix of ``n_samples`` x
+    ``n_terms`` and the solvers' copies of it (about four) would not fit in
+    this machine's memory, or when ``penalty=None`` would get more than
+    ``LSTSQ_MAX_TERMS`` (2**22 = 4,194,304) terms: its least-squares solver
+    (LAPACK ``gelsd`` through OpenBLAS) overflows a fixed 32 MiB buffer on
+    wider matrices and kills the process. The penalties do not have that
+    limit: Ridge solves the ``n_samples x n_samples`` dual problem of a wide
+    design matrix; Lasso and elastic net work but slowly there (coordinate
+    descent visits every term: minutes for 10 x 4,504,500).
 
     Examples
     --------
@@ -123,6 +213,13 @@ class PolynomialRegression(RegressorMixin, BaseEstimator):
         Returns
         -------
         self : PolynomialRegression
+
+        Raises
+        ------
+        ValueError
+            If the expansion would not fit in memory, or if ``penalty=None``
+            would get more than ``LSTSQ_MAX_TERMS`` terms (see Notes), before
+            anything is expanded.
         """
         saved = dict(self.__dict__)
         try:
@@ -134,6 +231,7 @@ class PolynomialRegression(RegressorMixin, BaseEstimator):
 
     def _fit(self, X, y, sample_weight):
         X, y = validate_data(self, X, y, multi_output=True, y_numeric=True)
+        self._check_size(*X.shape, X.dtype)
         if sample_weight is not None:
             sample_weight = _check_sample_weight(
                 sample_weight, X, ensure_non_negative=True
@@ -162,9 +260,48 @@ class PolynomialRegression(RegressorMixin, BaseEstimator):
         model = pipeline.named_steps["model"]
         self.coef_ = model.coef_
         self.intercept_ = model.intercept_
-        names = getattr(self, "feature_names_in_", None)
-        self.terms_ = pipeline.named_steps["poly"].get_feature_names_out(names)
+        self.terms_ = _term_names(
+            X.shape[1],
+            self.degree,
+            self.interaction_only,
+            getattr(self, "feature_names_in_", None),
+        )
         return self
+
+    def _check_size(self, n_samples: int, n_features: int, dtype) -> None:
+        """Raise a ValueError, before expanding, when the expansion cannot fit
+        in memory or exceeds what the least-squares solver handles."""
+        n_terms = _n_terms(n_features, self.degree, self.interaction_only)
+        expands = (
+            f"degree={self.degree}"
+            + (" with interaction_only=True" if self.interaction_only else "")
+            + f" expands {n_features:,} features into"
+        )
+        smaller = "Lower `degree`, select fewer features"
+        other = "or use skdeep.MLPRegressor, whose size does not grow with the degree."
+        if n_terms > _TERMS_CAP:
+            raise ValueError(
+                f"{expands} more than {_TERMS_CAP:.0e} terms, more than any "
+                f"machine's memory holds. {smaller} {other}"
+            )
+        expands += f" {n_terms:,} terms"
+        dtype = np.dtype(np.float32 if dtype == np.float32 else np.float64)
+        design = n_samples * n_terms * dtype.itemsize
+        try:
+            check_fits_in_memory(
+                _DESIGN_COPIES * design + _TERM_BYTES * n_terms,
+                f"{expands}: fitting on the {n_samples:,} x {n_terms:,} "
+                f"{dtype.name} design matrix ({format_bytes(design)}) and its copies",
+            )
+        except ValueError as exc:
+            raise ValueError(f"{exc} {smaller} {other}") from None
+        if self.penalty is None and n_terms > LSTSQ_MAX_TERMS:
+            raise ValueError(
+                f"{expands}, more than the {LSTSQ_MAX_TERMS:,} the least-squares "
+                "solver of penalty=None (LAPACK gelsd) handles: wider design "
+                f"matrices crash it. {smaller}, use penalty='l2' (Ridge solves "
+                "the n_samples x n_samples dual problem) or skdeep.MLPRegressor."
+            )
 
     def predict(self, X):
         """Predict with the fitted polynomial.

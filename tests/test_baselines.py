@@ -1,5 +1,13 @@
 """PolynomialRegression, make_baselines and the powder-atomization simulator."""
 
+import math
+import subprocess
+import sys
+import textwrap
+import time
+import tracemalloc
+from pathlib import Path
+
 import numpy as np
 import pandas as pd
 import pytest
@@ -8,7 +16,9 @@ from sklearn.model_selection import GridSearchCV
 from sklearn.pipeline import make_pipeline
 from sklearn.preprocessing import PolynomialFeatures, StandardScaler
 
+import skdeep.baselines as baselines
 from skdeep import PolynomialRegression, make_baselines
+from skdeep.baselines import LSTSQ_MAX_TERMS, _n_terms
 from skdeep.datasets import _gas_velocity, make_powder_atomization
 
 rng = np.random.RandomState(0)
@@ -75,6 +85,148 @@ def test_degree_penalty_and_alpha_tune_together():
 def test_invalid_degree():
     with pytest.raises(ValueError, match="degree"):
         PolynomialRegression(0).fit(X, Y)
+
+
+# ------------------------------------------------------- size of the expansion
+SMALL_EXPANSIONS = [
+    (n_features, degree, interaction_only)
+    for n_features in (1, 2, 3, 7)
+    for degree in (1, 2, 3, 5)
+    for interaction_only in (False, True)
+]
+
+
+@pytest.mark.parametrize("n_features, degree, interaction_only", SMALL_EXPANSIONS)
+def test_term_count_and_names_match_polynomial_features(
+    n_features, degree, interaction_only
+):
+    x = rng.normal(size=(12, n_features))
+    frame = pd.DataFrame(x, columns=[f"c{i}" for i in range(n_features)])
+    poly = PolynomialFeatures(
+        degree, interaction_only=interaction_only, include_bias=False
+    ).fit(frame)
+    assert _n_terms(n_features, degree, interaction_only) == poly.n_output_features_
+    est = PolynomialRegression(
+        degree, interaction_only=interaction_only, penalty="l2"
+    ).fit(frame, x[:, 0])
+    assert est.terms_.tolist() == poly.get_feature_names_out().tolist()
+    assert est.coef_.shape == (poly.n_output_features_,)
+
+
+def test_term_names_need_no_matrix_of_powers():
+    # PolynomialFeatures.get_feature_names_out builds an (n_terms, n_features)
+    # int64 matrix: 80,600 x 400 here (258 MB), 108 GB for 3000 features
+    wide = rng.normal(size=(3, 400))
+    tracemalloc.start()
+    try:
+        est = PolynomialRegression(2, penalty="l2").fit(wide, wide[:, 0])
+        peak = tracemalloc.get_traced_memory()[1]
+    finally:
+        tracemalloc.stop()
+    assert len(est.terms_) == 80_600 and est.terms_[-1] == "x399^2"
+    assert peak < 64 << 20
+
+
+def test_term_count_of_wide_and_huge_expansions():
+    assert _n_terms(3000, 2, False) == math.comb(3002, 2) - 1 == 4_504_500
+    assert _n_terms(10**6, 3, True) == sum(math.comb(10**6, k) for k in (1, 2, 3))
+    # counts no machine could hold stop at a cap instead of growing for seconds
+    start = time.perf_counter()
+    assert _n_terms(10**6, 10**6, False) == baselines._TERMS_CAP + 1
+    assert _n_terms(10**5, 10**5, True) == baselines._TERMS_CAP + 1
+    assert _n_terms(3, 10**9, False) == baselines._TERMS_CAP + 1
+    assert time.perf_counter() - start < 1
+
+
+def test_wide_least_squares_is_refused_instead_of_crashing():
+    # 10 x 3000 expands into 4,504,500 terms: SciPy's lstsq (gelsd) kills the
+    # process with SIGSEGV past 2**22 columns, so this runs in a subprocess
+    code = textwrap.dedent(
+        """
+        import numpy as np
+        from skdeep import PolynomialRegression
+        X = np.random.RandomState(0).rand(10, 3000)
+        try:
+            PolynomialRegression().fit(X, X[:, 0])
+        except ValueError as exc:
+            print(exc)
+        """
+    )
+    result = subprocess.run(
+        [sys.executable, "-c", code],
+        capture_output=True,
+        text=True,
+        timeout=300,
+        cwd=Path(__file__).resolve().parents[1],
+    )
+    assert result.returncode == 0, f"crashed ({result.returncode}): {result.stderr}"
+    message = result.stdout
+    assert "degree=2 expands 3,000 features into 4,504,500 terms" in message
+    assert f"{LSTSQ_MAX_TERMS:,}" in message and "penalty='l2'" in message
+
+
+def test_least_squares_term_limit_boundary(monkeypatch):
+    monkeypatch.setattr(baselines, "LSTSQ_MAX_TERMS", 9)
+    PolynomialRegression(2).fit(X, Y)  # 3 features: 9 terms
+    x4 = np.c_[X, Y]
+    with pytest.raises(ValueError, match="degree=2 expands 4 features into 14 terms"):
+        PolynomialRegression(2).fit(x4, Y)
+    # the penalized solvers have no such limit
+    assert PolynomialRegression(2, penalty="l2").fit(x4, Y).coef_.shape == (14,)
+
+
+@pytest.mark.parametrize(
+    "penalty, interaction_only, dtype, terms",
+    [
+        (None, False, np.float64, "500,001,500,000"),
+        ("l2", True, np.float32, "500,000,500,000"),
+        ("l1", False, np.float64, "500,001,500,000"),
+    ],
+)
+def test_expansion_that_cannot_fit_is_refused_before_allocating(
+    penalty, interaction_only, dtype, terms
+):
+    wide = np.broadcast_to(np.arange(2, dtype=dtype)[:, None], (2, 10**6))
+    est = PolynomialRegression(penalty=penalty, interaction_only=interaction_only)
+    tracemalloc.start()
+    try:
+        with pytest.raises(ValueError) as info:
+            est.fit(wide, [0.0, 1.0])
+        peak = tracemalloc.get_traced_memory()[1]
+    finally:
+        tracemalloc.stop()
+    message = str(info.value)
+    expands = "degree=2 with interaction_only=True" if interaction_only else "degree=2"
+    assert f"{expands} expands 1,000,000 features into {terms} terms" in message
+    assert f"2 x {terms} {np.dtype(dtype).name} design matrix" in message
+    assert "needs about" in message and "Lower `degree`" in message
+    assert peak < 64 << 20  # nothing near the size of the expansion
+
+
+def test_memory_limit_follows_the_machine(monkeypatch):
+    import skdeep.nn._memory as memory
+
+    monkeypatch.setattr(memory, "physical_memory", lambda: 1 << 12)
+    with pytest.raises(ValueError, match=r"degree=3 expands 3 features into 19 terms"):
+        PolynomialRegression(3).fit(X, Y)
+    monkeypatch.setattr(memory, "physical_memory", lambda: 1 << 20)
+    assert PolynomialRegression(3).fit(X, Y).coef_.shape == (19,)
+
+
+def test_huge_degree_is_refused_at_once():
+    start = time.perf_counter()
+    with pytest.raises(ValueError, match=r"degree=1000000000 .* more than 1e\+18"):
+        PolynomialRegression(10**9).fit(X, Y)
+    assert time.perf_counter() - start < 1
+
+
+def test_refused_fit_keeps_the_fitted_model():
+    est = PolynomialRegression(2).fit(X, Y)
+    before = est.predict(X)
+    with pytest.raises(ValueError, match="degree=2"):
+        est.fit(np.broadcast_to(1.0, (2, 10**6)), [0.0, 1.0])
+    assert est.n_features_in_ == 3
+    np.testing.assert_array_equal(est.predict(X), before)
 
 
 def test_make_baselines_are_fresh_estimators():

@@ -235,3 +235,24 @@ def test_compare_skips_failing_estimators_when_asked():
             compare({"broken": Failing()}, X, y, cv=3, on_error="skip")
     with pytest.raises(ValueError, match="on_error must be"):
         compare({"ridge": Ridge()}, X, y, on_error="ignore")
+
+
+def test_cli_skips_a_baseline_that_cannot_work_and_runs_the_rest(
+    monkeypatch, tmp_path, capsys
+):
+    from skdeep import baselines
+
+    # as 3,000 features at degree 2 would: beyond the least-squares solver
+    monkeypatch.setattr(baselines, "LSTSQ_MAX_TERMS", 5)
+    frame = pd.DataFrame(
+        np.random.RandomState(0).normal(size=(30, 4)), columns=list("abcd")
+    )
+    path = tmp_path / "wide.csv"
+    frame.to_csv(path, index=False)
+    assert main(["compare", "--data", str(path), "--target", "d", "--cv", "2"]) == 0
+    captured = capsys.readouterr()
+    assert "Polynomial (2): skipped, ValueError: degree=2 expands 3 features" in (
+        captured.err
+    )
+    table = captured.out
+    assert "Polynomial (2) " not in table and "Ridge" in table
