@@ -224,8 +224,9 @@ class Sequential:
 
         Parameters
         ----------
-        x : ndarray of shape (n_samples, *sample_shape)
-            Inputs (a 2-D array or sequences), or a sparse matrix.
+        x : ndarray of shape (n_samples, n_features)
+            Inputs, or a sparse matrix, or sequences of shape
+            (n_samples, n_timesteps, n_features).
         output_jacobian : callable
             ``output_jacobian(raw) -> (n_samples, n_predictions, n_raw)``: the
             derivatives of the predictions with respect to the raw outputs
@@ -233,7 +234,8 @@ class Sequential:
 
         Returns
         -------
-        ndarray of shape (n_samples, n_predictions, *sample_shape)
+        ndarray of shape (n_samples, n_predictions, n_features)
+            (n_samples, n_predictions, n_timesteps, n_features) for sequences.
             ``J[i, k, ...]``: derivative of prediction ``k`` of sample ``i``
             with respect to its inputs. Each row of ``x`` is repeated once per
             prediction, so one backward pass gives every row of ``J``.
