@@ -112,24 +112,21 @@ def network_estimators(with_sklearn: bool = False, random_state: int = 0) -> dic
     return estimators
 
 
-def _cv_folds(text: str) -> int:
-    try:
-        value = int(text)
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"must be an integer, got {text!r}") from None
-    if value < 2:
-        raise argparse.ArgumentTypeError(f"must be at least 2, got {value}")
-    return value
+def _int_at_least(minimum: int):
+    """An argparse type: an integer of at least ``minimum``."""
 
+    def parse(text: str) -> int:
+        try:
+            value = int(text)
+        except ValueError:
+            raise argparse.ArgumentTypeError(
+                f"must be an integer, got {text!r}"
+            ) from None
+        if value < minimum:
+            raise argparse.ArgumentTypeError(f"must be at least {minimum}, got {value}")
+        return value
 
-def _positive_int(text: str) -> int:
-    try:
-        value = int(text)
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"must be an integer, got {text!r}") from None
-    if value < 1:
-        raise argparse.ArgumentTypeError(f"must be positive, got {value}")
-    return value
+    return parse
 
 
 class Progress:
@@ -181,7 +178,7 @@ def build_parser() -> argparse.ArgumentParser:
     cmp.add_argument(
         "--target", nargs="+", metavar="COL", help="target column(s) of --data"
     )
-    cmp.add_argument("--cv", type=_cv_folds, default=5, help="folds (default 5)")
+    cmp.add_argument("--cv", type=_int_at_least(2), default=5, help="folds (default 5)")
     cmp.add_argument("--scoring", default=None, help="a scikit-learn scorer name")
     cmp.add_argument("--n-jobs", type=int, default=None, help="parallel jobs")
     cmp.add_argument("--output", metavar="FILE.csv", help="write the table to CSV")
@@ -190,7 +187,7 @@ def build_parser() -> argparse.ArgumentParser:
     )
     cmp.add_argument(
         "--n-samples",
-        type=_positive_int,
+        type=_int_at_least(1),
         default=1000,
         help="size of simulated datasets",
     )
