@@ -1,12 +1,15 @@
 """BLAS thread choice: the tuner's decisions on a scripted clock, and fits that
 use it against one-thread fits."""
 
+import contextlib
+import functools
+import threading
 import warnings
 
 import numpy as np
 import pytest
 from sklearn.exceptions import ConvergenceWarning
-from threadpoolctl import threadpool_info, threadpool_limits
+from threadpoolctl import OpenBLASController, threadpool_info, threadpool_limits
 
 import skdeep.nn.threads as threads
 from skdeep import MLPRegressor, SimpleRNN
@@ -242,3 +245,324 @@ def test_untuned_products_use_one_thread_below_the_limit(monkeypatch, hidden, ex
         warnings.simplefilter("ignore", ConvergenceWarning)
         est.fit(X, y)
     assert set(seen) == expected
+
+
+def test_a_refused_change_drops_the_probe_until_the_count_is_free():
+    machine = ScriptedMachine({1: 1.0, 2: 0.5})
+    machine.shared, refused = False, []
+
+    def set_threads(n):
+        if machine.shared:  # another fit shares the count
+            refused.append(n)
+            return False
+        machine.set_threads(n)
+
+    tuner = BlasThreadTuner(2, set_threads, clock=machine.clock, probe_batches=2)
+    assert machine.run(tuner, 2) == [1, 2]  # half a probe
+    machine.shared = True
+    assert machine.run(tuner, 4) == [2, 2, 2, 2]  # the probe is dropped
+    assert machine.run(tuner, 4) == [2, 2, 2, 2]  # a new one is refused at once
+    assert refused == [1, 1] and tuner.decisions == []
+    machine.shared = False
+    assert machine.run(tuner, 5) == [1, 2, 1, 2, 2]  # probes again, in full
+    assert tuner.decisions == [2]
+
+
+class Shapes:
+    """The part of a network :func:`threads.blas_threads` reads."""
+
+    def __init__(self, kernel_shapes, dtype=np.float64):
+        self.shapes = list(kernel_shapes)
+        self.dtype = np.dtype(dtype)
+
+    def kernel_shapes(self):
+        return self.shapes
+
+
+SMALL = Shapes([(8, 8)])  # one BLAS thread, no tuner
+TUNED = Shapes([(512, 512)])  # a tuner, where the products are thread-invariant
+
+
+class FakeLibrary:
+    """A BLAS library whose thread count lives in ``store``."""
+
+    internal_api = "openblas"
+
+    def __init__(self, store, threading_layer="pthreads", settable=True):
+        self.store = store
+        self.threading_layer = threading_layer
+        self.settable = settable
+
+    @property
+    def num_threads(self):
+        return self.store.n
+
+    def set_num_threads(self, n):
+        if self.settable:
+            self.store.n = n
+
+
+class FakeController:
+    """The part of threadpoolctl's controller the module uses."""
+
+    def __init__(self, libraries):
+        self.lib_controllers = libraries
+
+    @contextlib.contextmanager
+    def limit(self, limits=None):
+        saved = [lib.num_threads for lib in self.lib_controllers]
+        for lib in self.lib_controllers:
+            if limits is not None:
+                lib.set_num_threads(limits)
+        try:
+            yield
+        finally:
+            for lib, n in zip(self.lib_controllers, saved, strict=True):
+                lib.set_num_threads(n)
+
+
+class ProcessCount:
+    n = 2
+
+
+class ThreadCount(threading.local):
+    n = 2
+
+
+def release_openblas():
+    """Let any thread set OpenBLAS' count (threadpoolctl 3.8 and later give it
+    to one thread at a time)."""
+    clear = getattr(OpenBLASController, "clear_controlling_thread", None)
+    if clear is not None:
+        clear(force=True)
+
+
+@contextlib.contextmanager
+def two_free_threads():
+    """The BLAS at two threads, that no thread holds (threadpoolctl 3.8 and
+    later let one thread at a time set OpenBLAS' count); restored after."""
+    saved = threadpool_info()
+    threadpool_limits(2, user_api="blas")
+    release_openblas()
+    try:
+        if set(blas_threads()) != {2}:
+            pytest.skip("needs a BLAS with two threads")
+        yield
+    finally:
+        threadpool_limits(saved)
+        release_openblas()
+
+
+@pytest.fixture(params=["threadpoolctl", "any thread sets"])
+def counts(request, monkeypatch):
+    """Read the BLAS thread counts: threadpoolctl's, where only one thread at a
+    time may set them (3.8 and later), or a process-wide count any thread sets
+    (earlier versions; MKL)."""
+    if request.param == "any thread sets":
+        store = ProcessCount()
+        fake = FakeController([FakeLibrary(store), FakeLibrary(store)])
+        monkeypatch.setattr(threads, "blas_controller", lambda: fake)
+        yield lambda: [lib.num_threads for lib in fake.lib_controllers]
+        return
+    with two_free_threads():
+        yield blas_threads
+
+
+def run_in_threads(*targets, timeout=60):
+    """Run each target in its own thread; re-raise the first failure."""
+    errors = []
+
+    def guarded(target):
+        try:
+            target()
+        except BaseException as error:  # re-raised below
+            errors.append(error)
+
+    workers = [threading.Thread(target=guarded, args=(t,)) for t in targets]
+    for worker in workers:
+        worker.start()
+    for worker in workers:
+        worker.join(timeout)
+    assert not any(worker.is_alive() for worker in workers)
+    if errors:
+        raise errors[0]
+
+
+def test_overlapping_fits_restore_the_callers_threads(counts):
+    # each fit enters after the previous one and leaves before the next: the
+    # first saved the caller's count, the others found the first one's setting
+    n = 4
+    entered = [threading.Event() for _ in range(n)]
+    left = [threading.Event() for _ in range(n)]
+    all_inside = threading.Barrier(n, timeout=10)
+    inside = []
+
+    def fit(i):
+        if i:
+            assert entered[i - 1].wait(10)
+        with threads.blas_threads(SMALL, rows=16, stochastic=False):
+            entered[i].set()
+            all_inside.wait()
+            if i:
+                assert left[i - 1].wait(10)
+            inside.append(set(counts()))
+        left[i].set()
+
+    before = counts()
+    run_in_threads(*(functools.partial(fit, i) for i in range(n)))
+    assert counts() == before
+    assert inside == [{1}] * n
+
+
+def test_a_tuner_does_not_change_threads_under_another_fit(counts, monkeypatch):
+    monkeypatch.setattr(threads, "tunable", lambda *args: True)
+    tuned_inside, small_inside = threading.Event(), threading.Event()
+    probed, small_left = threading.Event(), threading.Event()
+    seen, alone = [], []
+
+    def tuned_fit():
+        with threads.blas_threads(TUNED, rows=64, stochastic=True) as tuner:
+            tuner.new_epoch()  # one thread
+            tuned_inside.set()
+            assert small_inside.wait(10)
+            for _ in range(4):  # a probe: one thread, then two, alternately
+                tuner.new_epoch()
+                tuner.batch_begin()
+                tuner.batch_end()
+            probed.set()
+            assert small_left.wait(10)
+            tuner.new_epoch()  # alone again: the tuner sets the count
+            for _ in range(2):
+                tuner.batch_begin()
+                alone.append(set(counts()))
+                tuner.batch_end()
+
+    def small_fit():
+        assert tuned_inside.wait(10)
+        with threads.blas_threads(SMALL, rows=16, stochastic=False) as tuner:
+            assert tuner is None
+            small_inside.set()
+            seen.append(set(counts()))
+            assert probed.wait(10)
+            seen.append(set(counts()))
+        small_left.set()
+
+    before = counts()
+    run_in_threads(tuned_fit, small_fit)
+    assert counts() == before
+    assert seen == [{1}, {1}]
+    assert alone == [{1}, {2}]
+
+
+@pytest.mark.parametrize("error", [ValueError, KeyboardInterrupt])
+@pytest.mark.parametrize("network", [SMALL, TUNED], ids=["small", "tuned"])
+def test_an_error_inside_restores_threads(counts, monkeypatch, error, network):
+    monkeypatch.setattr(threads, "tunable", lambda *args: True)
+    before = counts()
+    with pytest.raises(error):
+        with threads.blas_threads(network, rows=64, stochastic=True) as tuner:
+            if tuner is not None:
+                tuner.new_epoch()
+            assert set(counts()) == {1}
+            raise error
+    assert counts() == before
+
+
+def test_an_error_in_a_fit_among_others_restores_threads_at_the_end(counts):
+    failing_inside, failed = threading.Event(), threading.Event()
+
+    def failing_fit():
+        with pytest.raises(KeyboardInterrupt):
+            with threads.blas_threads(SMALL, rows=16, stochastic=False):
+                failing_inside.set()
+                raise KeyboardInterrupt
+        failed.set()
+
+    def other_fit():
+        assert failing_inside.wait(10)
+        with threads.blas_threads(SMALL, rows=16, stochastic=False):
+            assert failed.wait(10)
+            assert set(counts()) == {1}
+
+    before = counts()
+    run_in_threads(failing_fit, other_fit)
+    assert counts() == before
+
+
+def test_an_error_while_entering_restores_threads(counts, monkeypatch):
+    def interrupted_check(*args):
+        threads.set_blas_threads(1)
+        raise KeyboardInterrupt
+
+    monkeypatch.setattr(threads, "tunable", interrupted_check)
+    before = counts()
+    with pytest.raises(KeyboardInterrupt):
+        with threads.blas_threads(TUNED, rows=64, stochastic=True):
+            pass  # pragma: no cover
+    assert counts() == before
+    # the failed entry left no fit inside: a tuner sets the count again
+    monkeypatch.setattr(threads, "tunable", lambda *args: True)
+    with threads.blas_threads(TUNED, rows=64, stochastic=True) as tuner:
+        tuner.new_epoch()
+        assert set(counts()) == {1}
+    assert counts() == before
+
+
+def test_threads_with_their_own_counts_set_them_each(monkeypatch):
+    # an OpenBLAS built on OpenMP: each thread's fits set that thread's count
+    store = ThreadCount()
+    fake = FakeController([FakeLibrary(store, "openmp")] * 2)
+    monkeypatch.setattr(threads, "blas_controller", lambda: fake)
+    both_inside = threading.Barrier(2, timeout=10)
+    seen = []
+
+    def fit():
+        with threads.blas_threads(SMALL, rows=16, stochastic=False):
+            both_inside.wait()
+            seen.append(store.n)
+            both_inside.wait()
+        seen.append(store.n)
+
+    run_in_threads(fit, fit)
+    assert seen == [1, 1, 2, 2]
+
+
+def test_a_check_whose_counts_cannot_be_set_fails_and_is_not_kept(monkeypatch):
+    # threadpoolctl 3.8 and later ignore a thread whose count another holds
+    fresh = functools.lru_cache(maxsize=64)(threads._thread_invariant.__wrapped__)
+    monkeypatch.setattr(threads, "_thread_invariant", fresh)
+    store = ProcessCount()
+    library = FakeLibrary(store, settable=False)
+    monkeypatch.setattr(threads, "blas_controller", lambda: FakeController([library]))
+    args = (((3, 5),), (7,), "<f8", 2)
+    assert not threads.tunable(*args)
+    library.settable = True
+    assert threads.tunable(*args)  # the real BLAS: products this small agree
+    library.settable = False
+    assert threads.tunable(*args)  # kept
+    assert store.n == 1
+
+
+def test_concurrent_fits_equal_sequential_fits_and_restore_threads():
+    rng = np.random.RandomState(0)
+    X = rng.normal(size=(200, 10))
+    y = X[:, 0] - X[:, 1]
+    params = dict(hidden_layer_sizes=(16,), batch_size=32, max_iter=4)
+    seeds = range(6)
+    start = threading.Barrier(len(seeds), timeout=10)
+    concurrent = {}
+
+    def fit(seed):
+        start.wait()
+        for _ in range(3):
+            concurrent[seed] = MLPRegressor(**params, random_state=seed).fit(X, y)
+
+    with two_free_threads(), warnings.catch_warnings():
+        warnings.simplefilter("ignore", ConvergenceWarning)
+        run_in_threads(*(functools.partial(fit, s) for s in seeds))
+        assert set(blas_threads()) == {2}
+        for seed in seeds:
+            alone = MLPRegressor(**params, random_state=seed).fit(X, y)
+            np.testing.assert_array_equal(
+                concurrent[seed].loss_curve_, alone.loss_curve_
+            )

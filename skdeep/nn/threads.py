@@ -19,12 +19,32 @@ computes bit for bit the same with one thread and with more:
 :func:`same_products_across_threads` checks that for a network's own shapes
 (OpenBLAS' float64 products pass; its float32 products and other BLAS
 libraries may not, and then training keeps a fixed thread count).
+
+Fits may run in several Python threads at once, while the BLAS thread count
+is one for the whole process. The first fit to enter :func:`blas_threads`
+saves the count and sets its own; a fit that enters while others are inside
+keeps the count it finds and gets no tuner; the last fit to leave, in whatever
+order they leave, restores the saved count, also when it leaves by an
+exception. A tuner changes the count only while its fit is alone: while
+another fit is inside, a change is refused, the tuner drops the probe under
+way and probes again at a later epoch. A fit that shares the count can thus
+run with another fit's count; tuned products are the same at any count, and
+fits whose products are not get their own results when all choose the same
+count. An OpenBLAS built on OpenMP keeps one count per thread: there only the
+fits of one thread share a count.
+
+threadpoolctl 3.8 and later let one thread at a time set the count of an
+OpenBLAS without OpenMP (the last to set it, until a ``limit`` block of that
+thread ends), and ignore the others: a fit gives that hold up when it leaves,
+and a thread-invariance check whose counts could not be set counts as failed
+and is made again by a later fit.
 """
 
 from __future__ import annotations
 
 import functools
 import itertools
+import threading
 import time
 from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
@@ -123,7 +143,9 @@ class BlasThreadTuner:
     max_threads : int
         Thread count to compare against one thread.
     set_threads : callable
-        ``set_threads(n)`` applies a thread count.
+        ``set_threads(n)`` applies a thread count; it returns False when the
+        count is not the tuner's to set (another fit shares it): the tuner then
+        drops the probe under way and probes again at the next epoch.
     probe_batches : int, default=3
         Batches timed per setting in a probe.
     max_interval : int, default=16
@@ -181,8 +203,18 @@ class BlasThreadTuner:
 
     def _apply(self, threads: int) -> None:
         if threads != self._applied:
-            self._set(threads)
-            self._applied = threads
+            if self._set(threads) is False:
+                self._refused()
+            else:
+                self._applied = threads
+
+    def _refused(self) -> None:
+        """The count was not set: forget the probe and its timings."""
+        self._applied = None
+        self._schedule = []
+        self._reference = None
+        self._slow = 0
+        self._until_probe = 0
 
     def new_epoch(self) -> None:
         """Start an epoch: probe if one is due (an unfinished probe goes on)."""
@@ -232,8 +264,8 @@ class BlasThreadTuner:
             self._interval = min(2 * self._interval, self.max_interval)
         else:
             self._interval = 1
-        self._choose(chosen)
         self._until_probe = self._interval - 1
+        self._choose(chosen)
 
     def _choose(self, threads: int) -> None:
         self.threads = threads
@@ -255,13 +287,35 @@ def set_blas_threads(n: int) -> None:
         library.set_num_threads(n)
 
 
+class _CountNotSet(Exception):
+    """A thread count could not be set: another thread holds it."""
+
+
+def _set_or_raise(n: int) -> None:
+    """Set every BLAS library to ``n`` threads, or raise _CountNotSet."""
+    libraries = blas_controller().lib_controllers
+    if not _set_counts(libraries, [n] * len(libraries)):
+        raise _CountNotSet
+
+
 @functools.lru_cache(maxsize=64)
+def _thread_invariant(kernel_shapes, rows, dtype, max_threads) -> bool:
+    return same_products_across_threads(
+        kernel_shapes, rows, dtype, _set_or_raise, max_threads
+    )
+
+
 def tunable(kernel_shapes, rows, dtype, max_threads) -> bool:
     """Whether the BLAS gives the same products at any thread count for these
-    shapes at each row count in ``rows`` (checked once per process and set)."""
-    return same_products_across_threads(
-        kernel_shapes, rows, dtype, set_blas_threads, max_threads
-    )
+    shapes at each row count in ``rows`` (checked once per process and set).
+
+    A check whose thread counts could not be set answers False and is not
+    kept: a later call checks again.
+    """
+    try:
+        return _thread_invariant(kernel_shapes, rows, dtype, max_threads)
+    except _CountNotSet:
+        return False
 
 
 def _check_rows(shapes, rows: int, steps: int) -> tuple[int, ...]:
@@ -272,6 +326,89 @@ def _check_rows(shapes, rows: int, steps: int) -> tuple[int, ...]:
     widest = max((max(shape) for shape in shapes), default=1)
     cap = max(rows, SEQUENCE_CHECK_ELEMENTS // widest)
     return (rows, min(rows * steps, cap))
+
+
+#: guards the fits inside blas_threads and every thread count they set
+_LOCK = threading.Lock()
+
+
+def _counts(libraries) -> list[int]:
+    return [library.num_threads for library in libraries]
+
+
+def _set_counts(libraries, counts) -> bool:
+    """Set each library's thread count; whether each now reads as set."""
+    for library, n in zip(libraries, counts, strict=True):
+        library.set_num_threads(n)
+    return _counts(libraries) == list(counts)
+
+
+def _release(controller) -> None:
+    """Give up this thread's hold on the thread counts (threadpoolctl 3.8 and
+    later: its ``limit`` blocks release it when they end, unless an enclosing
+    block of the same thread still holds it; earlier versions hold nothing)."""
+    with controller.limit(limits=None):
+        pass
+
+
+class _SharedCount:
+    """The fits inside :func:`blas_threads` that share one thread count."""
+
+    def __init__(self) -> None:
+        self.inside: set[object] = set()
+        self.saved: list[int] = []
+
+    def enter(self, fit: object, libraries, choose):
+        """Add ``fit``; the first one saves the counts, sets them all to the
+        largest and returns ``choose(max_threads, set_threads)``; the others
+        return None and change nothing."""
+        with _LOCK:
+            self.inside.add(fit)
+            if len(self.inside) > 1:
+                return None
+            self.saved = _counts(libraries)
+            max_threads = max(self.saved, default=1)
+            if any(n != max_threads for n in self.saved):
+                _set_counts(libraries, [max_threads] * len(libraries))
+            return choose(max_threads, self._tuner_setter(libraries))
+
+    def _tuner_setter(self, libraries) -> Callable[[int], bool]:
+        def set_threads(n: int) -> bool:
+            with _LOCK:
+                alone = len(self.inside) == 1
+                return alone and _set_counts(libraries, [n] * len(libraries))
+
+        return set_threads
+
+    def leave(self, fit: object, controller) -> None:
+        """Remove ``fit``; the last one restores the saved counts."""
+        with _LOCK:
+            if fit not in self.inside:
+                return
+            self.inside.discard(fit)
+            if not self.inside:
+                _set_counts(controller.lib_controllers, self.saved)
+            _release(controller)
+
+
+class _ThreadCount(threading.local):
+    def __init__(self) -> None:
+        self.fits = _SharedCount()
+
+
+_PROCESS_COUNT = _SharedCount()
+_THREAD_COUNT = _ThreadCount()
+
+
+def _shared_count(libraries) -> _SharedCount:
+    """The fits sharing this thread's count: those of the whole process, or
+    only this thread's where every library keeps a count per thread."""
+    per_thread = libraries and all(
+        getattr(library, "internal_api", None) == "openblas"
+        and getattr(library, "threading_layer", None) == "openmp"
+        for library in libraries
+    )
+    return _THREAD_COUNT.fits if per_thread else _PROCESS_COUNT
 
 
 @contextmanager
@@ -285,14 +422,15 @@ def blas_threads(
 
     ``network`` is a :class:`~skdeep.nn.network.Sequential`; its
     :meth:`~skdeep.nn.network.Sequential.kernel_shapes` give the products.
+    A fit that enters while others are inside (in other threads) keeps the
+    count they set and gets no tuner; the last to leave restores the count
+    the first one found (see the module's description).
     """
     shapes = network.kernel_shapes()
     work = rows * max((a * b for a, b in shapes), default=0)
     controller = blas_controller()
-    max_threads = max(
-        (lib.num_threads for lib in controller.lib_controllers), default=1
-    )
-    with controller.limit(limits=max_threads):
+
+    def choose(max_threads: int, set_threads) -> BlasThreadTuner | None:
         if (
             stochastic
             and work >= TUNE_MIN_WORK
@@ -304,10 +442,13 @@ def blas_threads(
                 max_threads,
             )
         ):
-            yield BlasThreadTuner(max_threads, set_blas_threads)
-        elif work < SINGLE_THREAD_MAX_WORK:
-            set_blas_threads(1)
-            yield None
-        else:
-            set_blas_threads(max_threads)
-            yield None
+            return BlasThreadTuner(max_threads, set_threads)
+        set_blas_threads(1 if work < SINGLE_THREAD_MAX_WORK else max_threads)
+        return None
+
+    shared = _shared_count(controller.lib_controllers)
+    fit = object()
+    try:
+        yield shared.enter(fit, controller.lib_controllers, choose)
+    finally:
+        shared.leave(fit, controller)
