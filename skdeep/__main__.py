@@ -20,6 +20,7 @@ from sklearn.neural_network import MLPRegressor as SklearnMLPRegressor
 from sklearn.pipeline import make_pipeline
 from sklearn.preprocessing import StandardScaler
 
+from . import _cli_optimize as optimize_command
 from .baselines import make_baselines
 from .compare import compare
 from .datasets import make_powder_atomization
@@ -201,6 +202,7 @@ def build_parser() -> argparse.ArgumentParser:
         action="store_true",
         help="also run scikit-learn's MLPRegressor with the same settings",
     )
+    optimize_command.add_parser(commands)
     return parser
 
 
@@ -265,6 +267,32 @@ def run_compare(args) -> int:
     return 0
 
 
+def run_optimize(args) -> int:
+    if args.data is not None:
+        if not args.target:
+            raise CLIError("--data needs --target COL [COL ...]")
+        X, y = load_csv(args.data, args.target)
+        source = args.data
+    else:
+        if args.target:
+            raise CLIError("--target goes with --data")
+        X, y = load_dataset("powder", 1000)
+        source = "the simulated powder line (1000 runs)"
+    progress = Progress(quiet=args.quiet)
+    progress.note(f"Optimizing on {source}: {len(X)} runs, {X.shape[1]} settings")
+    best = optimize_command.run(
+        args, X, y, simulated=args.data is None, progress=progress.note
+    )
+    print(best.to_string(float_format=lambda v: f"{v:.4g}"))
+    if args.output:
+        best.to_csv(args.output, index=False)
+        progress.note(f"Table written to {args.output}")
+    return 0
+
+
+COMMANDS = {"compare": run_compare, "optimize": run_optimize}
+
+
 def main(argv: list[str] | None = None) -> int:
     """Entry point of ``python -m skdeep`` and the ``skdeep`` script.
 
@@ -273,7 +301,7 @@ def main(argv: list[str] | None = None) -> int:
     """
     args = build_parser().parse_args(argv)
     try:
-        return run_compare(args)
+        return COMMANDS[args.command](args)
     except KeyboardInterrupt:
         print("\nskdeep: interrupted", file=sys.stderr)
         return 130

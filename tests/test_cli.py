@@ -256,3 +256,65 @@ def test_cli_skips_a_baseline_that_cannot_work_and_runs_the_rest(
     )
     table = captured.out
     assert "Polynomial (2) " not in table and "Ridge" in table
+
+
+# ---------------------------------------------------------------- optimize
+def test_cli_optimize_on_the_simulated_line_reports_true_outcomes(capsys, tmp_path):
+    out_csv = tmp_path / "best.csv"
+    argv = ["optimize", "--maximize", "yield_15_53", "--constraint", "d50_um=30:40",
+            "--model", "poly", "--n-candidates", "2", "--quiet",
+            "--output", str(out_csv)]  # fmt: skip
+    assert main(argv) == 0
+    captured = capsys.readouterr()
+    assert captured.err == ""
+    best = pd.read_csv(out_csv)
+    assert len(best) == 2 and best["feasible"].all()
+    assert (best["d50_um"] >= 30 - 1e-3).all()
+    assert {"true_yield_15_53", "true_d50_um"} <= set(best.columns)
+    assert "true_yield_15_53" in captured.out
+
+
+def test_cli_optimize_on_a_csv_with_fixed_inputs(tmp_path, capsys):
+    rng = np.random.RandomState(0)
+    frame = pd.DataFrame(rng.uniform(-1, 1, size=(80, 3)), columns=["a", "b", "c"])
+    frame["y"] = -((frame["a"] - 0.5) ** 2) - frame["b"] ** 2 + frame["c"]
+    path = tmp_path / "runs.csv"
+    frame.to_csv(path, index=False)
+    argv = ["optimize", "--data", str(path), "--target", "y", "--maximize", "y",
+            "--fix", "c=0", "--model", "poly", "--n-candidates", "1"]  # fmt: skip
+    assert main(argv) == 0
+    captured = capsys.readouterr()
+    assert "Optimizing on" in captured.err and "true_" not in captured.out
+    row = captured.out.splitlines()[1].split()
+    assert float(row[3]) == 0.0  # c held at 0
+    assert abs(float(row[1]) - 0.5) < 0.1 and abs(float(row[2])) < 0.1
+
+
+@pytest.mark.parametrize(
+    "args, message",
+    [
+        (["--maximize", "nope", "--model", "poly"], "'nope' is not a target"),
+        (["--maximize", "yield_15_53", "--fix", "zz=1", "--model", "poly"],
+         "not an input"),
+        (["--maximize", "yield_15_53", "--target", "y"], "--target goes with --data"),
+    ],
+)  # fmt: skip
+def test_cli_optimize_errors_are_one_line(args, message):
+    result = subprocess.run(
+        [sys.executable, "-m", "skdeep", "optimize", *args],
+        capture_output=True,
+        text=True,
+    )
+    assert result.returncode == 2
+    lines = [line for line in result.stderr.splitlines() if "error" in line]
+    assert len(lines) == 1 and message in lines[0], result.stderr
+    assert "Traceback" not in result.stderr
+
+
+def test_cli_optimize_bad_constraint_syntax_exits_2():
+    result = subprocess.run(
+        [sys.executable, "-m", "skdeep", "optimize", "--maximize", "y",
+         "--constraint", "d50_um=30"],
+        capture_output=True, text=True,
+    )  # fmt: skip
+    assert result.returncode == 2 and "NAME=LOW:HIGH" in result.stderr
