@@ -206,15 +206,22 @@ def build_parser() -> argparse.ArgumentParser:
     return parser
 
 
-def run_compare(args) -> int:
+def _csv_data(args):
+    """``(X, y)`` of ``--data`` and ``--target``, or None without ``--data``."""
     if args.data is not None:
         if not args.target:
             raise CLIError("--data needs --target COL [COL ...]")
-        X, y = load_csv(args.data, args.target)
-        source = args.data
+        return load_csv(args.data, args.target)
+    if args.target:
+        raise CLIError("--target goes with --data")
+    return None
+
+
+def run_compare(args) -> int:
+    data = _csv_data(args)
+    if data is not None:
+        (X, y), source = data, args.data
     else:
-        if args.target:
-            raise CLIError("--target goes with --data")
         if args.n_samples < 2 * args.cv:
             raise CLIError(f"--n-samples must be at least {2 * args.cv}")
         try:
@@ -268,14 +275,10 @@ def run_compare(args) -> int:
 
 
 def run_optimize(args) -> int:
-    if args.data is not None:
-        if not args.target:
-            raise CLIError("--data needs --target COL [COL ...]")
-        X, y = load_csv(args.data, args.target)
-        source = args.data
+    data = _csv_data(args)
+    if data is not None:
+        (X, y), source = data, args.data
     else:
-        if args.target:
-            raise CLIError("--target goes with --data")
         X, y = load_dataset("powder", 1000)
         source = "the simulated powder line (1000 runs)"
     progress = Progress(quiet=args.quiet)

@@ -191,7 +191,7 @@ def test_every_error_is_one_line_and_exit_2(monkeypatch, capsys, error, expected
     def fail(args):
         raise error
 
-    monkeypatch.setattr(cli, "run_compare", fail)
+    monkeypatch.setitem(cli.COMMANDS, "compare", fail)
     assert main(["compare"]) == 2
     assert capsys.readouterr().err == expected + "\n"
 
@@ -200,7 +200,7 @@ def test_an_interrupt_exits_130(monkeypatch, capsys):
     def interrupted(args):
         raise KeyboardInterrupt
 
-    monkeypatch.setattr(cli, "run_compare", interrupted)
+    monkeypatch.setitem(cli.COMMANDS, "compare", interrupted)
     assert main(["compare"]) == 130
     assert capsys.readouterr().err.strip() == "skdeep: interrupted"
 
