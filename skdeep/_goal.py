@@ -69,14 +69,16 @@ class Goal:
         mean, std = values.mean(axis=0), values.std(axis=0)
         return self.sign * mean - self.uncertainty * std, mean, std
 
-    def score_gradient(self, P, J):
+    def score_and_gradient(self, P, J):
+        """The score per setting and its gradient w.r.t. the inputs."""
         values = self.objective_values(P)
         slopes = self.objective_gradients(P, J)
         mean, std = values.mean(axis=0), values.std(axis=0)
         d_mean = slopes.mean(axis=0)
         d_std = ((values - mean)[:, :, None] * (slopes - d_mean)).mean(axis=0)
         d_std /= np.maximum(std, 1e-300)[:, None]
-        return self.sign * d_mean - self.uncertainty * d_std
+        score = self.sign * mean - self.uncertainty * std
+        return score, self.sign * d_mean - self.uncertainty * d_std
 
     def violations(self, mean_P: np.ndarray) -> np.ndarray:
         """(n_settings, 2 * n_ranges): <= 0 where the ranges hold."""

@@ -29,39 +29,46 @@ class Response:
     """
 
     def __init__(self, model, columns: Sequence[str]) -> None:
-        self.members, self.features = _members(model)
+        members, features = _members(model)
         self.columns = list(columns)
-        self.is_ensemble = len(self.members) > 1
-        self.differentiable = all(has_input_jacobian(m) for m in self.members)
+        self.members = members
+        #: per member: the columns it reads, in its order, and their names
+        #: when it takes a DataFrame
+        self.reads = [self._reads(m, f) for m, f in zip(members, features, strict=True)]
+        self.is_ensemble = len(members) > 1
+        self.differentiable = all(has_input_jacobian(m) for m in members)
 
-    def _inputs(self, member, Z, features):
-        """What ``member`` takes, and which of the columns it reads, in order."""
-        index = np.arange(Z.shape[1]) if features is None else features
+    def _reads(self, member, features):
         names = getattr(member, "feature_names_in_", None)
         if names is None:
-            return Z[:, index], index
+            index = np.arange(len(self.columns)) if features is None else features
+            return index, None
         position = {name: i for i, name in enumerate(self.columns)}
         missing = [name for name in names if name not in position]
         if missing:
             raise ValueError(f"The model reads columns that X lacks: {missing}.")
-        index = np.array([position[name] for name in names])
-        return pd.DataFrame(Z[:, index], columns=list(names)), index
+        return np.array([position[name] for name in names]), list(names)
+
+    @staticmethod
+    def _inputs(Z, index, names):
+        """What a member takes: its columns of ``Z``, as a frame if it wants one."""
+        data = Z[:, index]
+        return data if names is None else pd.DataFrame(data, columns=names)
 
     def predict(self, Z: np.ndarray) -> np.ndarray:
         """Predictions of every member, shape (n_members, n_settings, n_outputs)."""
         out = []
-        for member, features in zip(self.members, self.features, strict=True):
-            data, _ = self._inputs(member, Z, features)
-            prediction = np.asarray(member.predict(data), dtype=float)
-            out.append(prediction.reshape(len(Z), -1))
+        for member, (index, names) in zip(self.members, self.reads, strict=True):
+            prediction = member.predict(self._inputs(Z, index, names))
+            out.append(np.asarray(prediction, dtype=float).reshape(len(Z), -1))
         return np.stack(out)
 
     def jacobian(self, Z: np.ndarray) -> np.ndarray:
         """Input gradients of every member, shape (n_members, n_settings,
         n_outputs, n_inputs)."""
         out = []
-        for member, features in zip(self.members, self.features, strict=True):
-            data, index = self._inputs(member, Z, features)
+        for member, (index, names) in zip(self.members, self.reads, strict=True):
+            data = self._inputs(Z, index, names)
             J = np.asarray(input_jacobian(member, data), dtype=float)
             full = np.zeros((*J.shape[:2], Z.shape[1]))
             full[:, :, index] = J

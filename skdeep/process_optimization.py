@@ -51,8 +51,7 @@ class _Evaluator:
     def gradients(self, Z):
         P = self.response.predict(Z)
         J = self.response.jacobian(Z)
-        score, _, _ = self.goal.score(P)
-        d_score = self.goal.score_gradient(P, J)
+        score, d_score = self.goal.score_and_gradient(P, J)
         g = self.goal.violations(P.mean(axis=0))
         dg = self.goal.violation_gradients(J.mean(axis=0))
         return score / self.scale, d_score / self.scale, g, dg

@@ -448,7 +448,8 @@ class _Normalization(Layer):
         """Return ``(mean, variance)`` used to normalize ``x``."""
         raise NotImplementedError
 
-    def forward(self, x, training=False):
+    def _normalize(self, x, training):
+        """``(out, xhat, inv_std)``; in training, in the preallocated buffers."""
         n = x.shape[0]
         mean, variance = self._statistics(x, training)
         inv_std = 1.0 / np.sqrt(variance + self.epsilon)
@@ -458,6 +459,10 @@ class _Normalization(Layer):
         out = _training_buffer(self, "_out", n) if training else None
         out = np.multiply(xhat, self.gamma, out=out)
         out += self.beta
+        return out, xhat, inv_std
+
+    def forward(self, x, training=False):
+        out, xhat, inv_std = self._normalize(x, training)
         if training:
             self._xhat, self._inv_std = xhat, inv_std
         return out
@@ -479,12 +484,7 @@ class _Normalization(Layer):
     statistics_of_input_at_inference = False
 
     def trace(self, x):
-        mean, variance = self._statistics(x, training=False)
-        inv_std = 1.0 / np.sqrt(variance + self.epsilon)
-        xhat = np.subtract(x, mean)
-        xhat *= inv_std
-        out = xhat * self.gamma
-        out += self.beta
+        out, xhat, inv_std = self._normalize(x, training=False)
         return out, (xhat, inv_std)
 
     def input_gradient(self, delta, record):
