@@ -171,21 +171,32 @@ def _as_table(X):
     return values, columns
 
 
+def _distinct(space, Z, order, n_candidates):
+    """The first ``n_candidates`` rows of ``Z`` in ``order`` that differ from
+    every row kept before: in a fixed or discrete input, or by more than
+    ``DISTINCT`` in a free one (scaled to [0, 1])."""
+    scaled = space.scaled(Z)
+    held = np.setdiff1d(np.arange(Z.shape[1]), space.free)
+    kept = []
+    for i in order:
+        if not any(
+            np.array_equal(Z[i, held], Z[j, held])
+            and np.abs(scaled[i] - scaled[j]).max(initial=0.0) <= DISTINCT
+            for j in kept
+        ):
+            kept.append(i)
+        if len(kept) == n_candidates:
+            break
+    return kept
+
+
 def _candidates(evaluate, space, goal, Z, n_candidates, columns):
     """The table of the best distinct settings, feasible first."""
     score, g, P, mean, std = evaluate(Z)
     violation = np.maximum(g, 0).sum(axis=1) if g.size else np.zeros(len(Z))
     feasible = violation < FEASIBILITY_TOLERANCE
     order = np.lexsort((-score, np.where(feasible, 0.0, violation)))
-    kept, seen = [], []
-    for i in order:
-        key = space.scaled(Z[i : i + 1])[0]
-        if all(np.abs(key - other).max() > DISTINCT for other in seen) or not len(key):
-            kept.append(i)
-            seen.append(key)
-        if len(kept) == n_candidates:
-            break
-    kept = np.array(kept)
+    kept = np.array(_distinct(space, Z, order, n_candidates))
     table = pd.DataFrame(Z[kept], columns=columns)
     mean_P = P.mean(axis=0)[kept]
     for k, name in enumerate(goal.output_names):

@@ -169,3 +169,18 @@ def test_unfitted_models_and_bad_tables():
         optimize_inputs(Bowl().fit(X), np.zeros(3), objective=0)
     with pytest.raises(ValueError, match="NaN"):
         optimize_inputs(Bowl().fit(X), X.assign(a=np.nan), objective=0)
+
+
+def test_settings_that_differ_only_in_a_discrete_input_are_distinct():
+    class GasBlind(Bowl):
+        def predict(self, X):
+            Z = np.asarray(X, dtype=float).copy()
+            Z[:, 2] = 0.0  # the gas changes nothing
+            return super().predict(Z)
+
+    best = optimize_inputs(
+        GasBlind().fit(X), X, objective="score", output_names=NAMES, random_state=0
+    )
+    top = best.head(2)
+    assert sorted(top["gas"]) == [0.0, 1.0]
+    np.testing.assert_allclose(top[["a", "b"]].to_numpy(), [[1, 0], [1, 0]], atol=0.02)
