@@ -669,13 +669,32 @@ class BaseMultilayerPerceptron(CallbackSupportMixin, BaseEstimator, metaclass=AB
         (3, 1, 2)
         """
         X = self._validate_predict_input(X)
-        network = self._network
-        rows = max(1, network.chunk_rows(X.shape[1:]) // self._n_predictions())
+        rows = max(1, self._network.chunk_rows(X.shape[1:]) // self._n_predictions())
         parts = [
-            network.input_jacobian(X[start : start + rows], self._output_jacobian)
+            self._outputs_and_input_jacobian(X[start : start + rows])[1]
             for start in range(0, X.shape[0], rows)
         ]
         return parts[0] if len(parts) == 1 else np.concatenate(parts)
+
+    def _as_network_input(self, X: np.ndarray) -> np.ndarray:
+        """A finite float array of shape (n_samples, n_features_in_), trusted
+        (no validation), as the network takes it: the optimizers' inner loop."""
+        return X.astype(self._network.dtype, copy=False)
+
+    def _outputs_and_input_jacobian(
+        self, X, outputs: np.ndarray | None = None
+    ) -> tuple[np.ndarray, np.ndarray]:
+        """Link-transformed outputs (as :meth:`_forward`) and the input
+        Jacobian of validated ``X``, from one pass through the network;
+        ``outputs``: the indices of the predictions to differentiate (all by
+        default), the Jacobian's rows in that order."""
+        if outputs is None:
+            seeds, n_predictions = self._output_jacobian, self._n_predictions()
+        else:
+            seeds = lambda raw: self._output_jacobian(raw)[:, outputs]  # noqa: E731
+            n_predictions = len(outputs)
+        raw, jacobian = self._network.raw_and_input_jacobian(X, seeds, n_predictions)
+        return self._loss.link(raw), jacobian
 
     def _n_predictions(self) -> int:
         """Outputs :meth:`input_jacobian` differentiates, per sample."""

@@ -11,7 +11,7 @@ import pandas as pd
 from sklearn.ensemble import BaggingRegressor
 from sklearn.utils.validation import check_is_fitted
 
-from .inverse import has_input_jacobian, input_jacobian
+from .inverse import array_regressor, has_input_jacobian, input_jacobian
 
 
 class Response:
@@ -35,8 +35,11 @@ class Response:
         #: per member: the columns it reads, in its order, and their names
         #: when it takes a DataFrame
         self.reads = [self._reads(m, f) for m, f in zip(members, features, strict=True)]
+        self._all = np.arange(len(self.columns))
         self.is_ensemble = len(members) > 1
         self.differentiable = all(has_input_jacobian(m) for m in members)
+        #: per member: its network as a function of arrays, or None
+        self.arrays = [array_regressor(m) for m in members]
 
     def _reads(self, member, features):
         names = getattr(member, "feature_names_in_", None)
@@ -55,25 +58,44 @@ class Response:
         data = Z[:, index]
         return data if names is None else pd.DataFrame(data, columns=names)
 
-    def predict(self, Z: np.ndarray) -> np.ndarray:
-        """Predictions of every member, shape (n_members, n_settings, n_outputs)."""
+    def predict(self, Z: np.ndarray, *, exact: bool = False) -> np.ndarray:
+        """Predictions of every member, shape (n_members, n_settings,
+        n_outputs); ``exact``: through each member's own ``predict`` (with
+        its validation) even where a faster route gives the same values."""
         out = []
-        for member, (index, names) in zip(self.members, self.reads, strict=True):
-            prediction = member.predict(self._inputs(Z, index, names))
+        for member, array, (index, names) in self._each():
+            if array is not None and not exact:
+                prediction = array.predict(Z[:, index])
+            else:
+                prediction = member.predict(self._inputs(Z, index, names))
             out.append(np.asarray(prediction, dtype=float).reshape(len(Z), -1))
         return np.stack(out)
 
-    def jacobian(self, Z: np.ndarray) -> np.ndarray:
-        """Input gradients of every member, shape (n_members, n_settings,
-        n_outputs, n_inputs)."""
-        out = []
-        for member, (index, names) in zip(self.members, self.reads, strict=True):
-            data = self._inputs(Z, index, names)
-            J = np.asarray(input_jacobian(member, data), dtype=float)
+    def predict_and_jacobian(
+        self, Z: np.ndarray, outputs: np.ndarray | None = None
+    ) -> tuple[np.ndarray, np.ndarray]:
+        """Predictions and input gradients of every member, shapes
+        (n_members, n_settings, n_outputs) and (n_members, n_settings,
+        n_outputs, n_inputs); ``outputs``: the ones that need gradients (the
+        others' may be left 0)."""
+        predictions, jacobians = [], []
+        for member, array, (index, names) in self._each():
+            if array is not None:
+                P, J = array.predict_and_jacobian(Z[:, index], outputs)
+            else:
+                data = self._inputs(Z, index, names)
+                P, J = member.predict(data), input_jacobian(member, data)
+            predictions.append(np.asarray(P, dtype=float).reshape(len(Z), -1))
+            if J.shape[2] == Z.shape[1] and np.array_equal(index, self._all):
+                jacobians.append(J)
+                continue
             full = np.zeros((*J.shape[:2], Z.shape[1]))
             full[:, :, index] = J
-            out.append(full)
-        return np.stack(out)
+            jacobians.append(full)
+        return np.stack(predictions), np.stack(jacobians)
+
+    def _each(self):
+        return zip(self.members, self.arrays, self.reads, strict=True)
 
 
 def _members(model):

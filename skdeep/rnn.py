@@ -227,6 +227,10 @@ class _RecurrentMixin:
         )
         return X.reshape(len(X), self.n_timesteps_in_, self.n_features_per_step_)
 
+    def _as_network_input(self, X):
+        X = X.astype(self._network.dtype, copy=False)
+        return X.reshape(len(X), self.n_timesteps_in_, self.n_features_per_step_)
+
     def __sklearn_tags__(self):
         tags = super().__sklearn_tags__()
         tags.input_tags.sparse = False

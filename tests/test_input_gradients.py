@@ -190,6 +190,80 @@ def test_jacobian_through_affine_steps_matches_central_differences(name):
     )
 
 
+def nested_and_unscaled():
+    from sklearn.preprocessing import RobustScaler, StandardScaler
+
+    def net():
+        return MLPRegressor(hidden_layer_sizes=(6,), max_iter=40, random_state=0)
+
+    return {
+        "nested target maps": TransformedTargetRegressor(
+            TransformedTargetRegressor(
+                make_pipeline(RobustScaler(with_centering=False), net()),
+                transformer=StandardScaler(),
+            ),
+            transformer=RobustScaler(),
+        ),
+        "no centering": make_pipeline(StandardScaler(with_mean=False), net()),
+        "bare float32": MLPRegressor(hidden_layer_sizes=(6,), max_iter=40),
+    }
+
+
+ARRAY_CASES = {**pipelines(), **nested_and_unscaled()}
+
+
+@pytest.mark.parametrize("name", sorted(ARRAY_CASES))
+def test_array_route_equals_predict_and_input_jacobian(name):
+    """The optimizers' unvalidated route gives the model's own predictions and
+    Jacobian, for all outputs or a subset."""
+    from skdeep.inverse import array_regressor, input_jacobian
+
+    scaled = X * [1.0, 50.0, 0.01] + [0.0, 300.0, -2.0]
+    targets = Y2 * [1.0, 20.0] + [5.0, 0.0]
+    fit_X = scaled.astype(np.float32) if "float32" in name else scaled
+    model = ARRAY_CASES[name].fit(fit_X, targets)
+    array = array_regressor(model)
+    tol = 1e-5 if "float32" in name else 1e-12
+    expected = model.predict(scaled).reshape(len(X), -1)
+    np.testing.assert_allclose(array.predict(scaled), expected, rtol=tol)
+    P, J = array.predict_and_jacobian(scaled)
+    np.testing.assert_allclose(P, expected, rtol=tol)
+    np.testing.assert_allclose(J, input_jacobian(model, scaled), rtol=tol, atol=1e-12)
+    P1, J1 = array.predict_and_jacobian(scaled, np.array([1]))
+    np.testing.assert_allclose(J1[:, 1], J[:, 1], rtol=tol, atol=1e-12)
+    assert not J1[:, 0].any()
+
+
+def test_array_route_of_a_recurrent_regressor_reads_flat_rows():
+    from skdeep.inverse import array_regressor
+
+    model = SimpleRNN(hidden_layer_sizes=(5,), max_iter=20, random_state=0)
+    model.fit(SEQ, SEQ[:, -1, 0])
+    flat = SEQ.reshape(len(SEQ), -1)
+    P, J = array_regressor(model).predict_and_jacobian(flat)
+    np.testing.assert_allclose(P[:, 0], model.predict(SEQ), rtol=1e-12)
+    np.testing.assert_allclose(
+        J, model.input_jacobian(SEQ).reshape(len(SEQ), 1, -1), rtol=1e-12
+    )
+
+
+def test_array_route_is_for_regressors_with_gradients_only():
+    from skdeep.inverse import array_regressor
+
+    assert array_regressor(Ridge().fit(X, Y2)) is None
+    labels = (X[:, 0] > 0).astype(int)
+    assert array_regressor(MLPClassifier(max_iter=5).fit(X, labels)) is None
+
+
+def test_raw_and_input_jacobian_with_a_known_count_matches_input_jacobian():
+    est = MLPRegressor(hidden_layer_sizes=(5,), max_iter=30, random_state=0)
+    est.fit(X, Y2)
+    network, seeds = est._network, est._output_jacobian
+    raw, J = network.raw_and_input_jacobian(X, seeds, n_predictions=2)
+    np.testing.assert_allclose(raw, network.forward(X), rtol=1e-12)
+    np.testing.assert_allclose(J, network.input_jacobian(X, seeds), rtol=1e-12)
+
+
 @pytest.mark.parametrize(
     "build, match",
     [

@@ -251,17 +251,48 @@ class Sequential:
         ...                  net.layers[0].kernel.T))
         True
         """
-        raw, records = self._trace(x)
-        seeds = output_jacobian(raw.reshape(raw.shape[0], -1))
-        n, n_predictions = seeds.shape[:2]
-        if n_predictions > 1:  # one copy of each sample per prediction
-            raw, records = self._trace(x[np.repeat(np.arange(n), n_predictions)])
-        delta = seeds.reshape(n * n_predictions, *raw.shape[1:]).astype(
-            raw.dtype, copy=True
-        )
+        return self.raw_and_input_jacobian(x, output_jacobian)[1]
+
+    def raw_and_input_jacobian(
+        self,
+        x,
+        output_jacobian: Callable[[np.ndarray], np.ndarray],
+        n_predictions: int | None = None,
+    ) -> tuple[np.ndarray, np.ndarray]:
+        """The raw outputs and :meth:`input_jacobian` from one pass.
+
+        Parameters
+        ----------
+        x, output_jacobian
+            As for :meth:`input_jacobian`.
+        n_predictions : int, default=None
+            Rows of ``output_jacobian``'s result per sample, when known in
+            advance: the repeated samples are then traced once, instead of
+            once to find the count and again repeated.
+
+        Returns
+        -------
+        raw : ndarray of shape (n_samples, n_raw)
+            The network's output before the loss's link.
+        jacobian : ndarray
+            As :meth:`input_jacobian` returns it.
+        """
+        n = x.shape[0]
+        if n_predictions is not None and n_predictions > 1:
+            repeated = np.repeat(np.arange(n), n_predictions)
+            out, records = self._trace(x[repeated])
+            raw = out[::n_predictions]
+        else:
+            raw, records = self._trace(x)
+            out = raw
+        seeds = output_jacobian(raw.reshape(n, -1))
+        k = seeds.shape[1]
+        if k > 1 and out is raw:  # one copy of each sample per prediction
+            out, records = self._trace(x[np.repeat(np.arange(n), k)])
+        delta = seeds.reshape(n * k, *out.shape[1:]).astype(out.dtype, copy=True)
         for layer, record in zip(self.layers[::-1], records[::-1], strict=True):
             delta = layer.input_gradient(delta, record)
-        return np.asarray(delta).reshape(n, n_predictions, *delta.shape[1:])
+        return raw, np.asarray(delta).reshape(n, k, *delta.shape[1:])
 
     def _trace(self, x):
         records = []
