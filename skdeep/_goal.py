@@ -31,6 +31,14 @@ class Goal:
     ranges: list[tuple[int, float, float]]  # (output, low, high)
     scales: np.ndarray  # per output, for the violations
 
+    @property
+    def differentiated_outputs(self) -> np.ndarray | None:
+        """The outputs whose gradients the score and the violations use
+        (None: all, for a callable objective)."""
+        if callable(self.objective):
+            return None
+        return np.unique([self.objective] + [k for k, _, _ in self.ranges])
+
     def objective_values(self, P: np.ndarray) -> np.ndarray:
         if not callable(self.objective):
             return P[:, :, self.objective]

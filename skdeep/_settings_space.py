@@ -43,13 +43,20 @@ class SettingsSpace:
             for values in itertools.product(*(self.discrete[k] for k in keys))
         ]
 
-    def settings(self, u: np.ndarray, held: dict[int, float]) -> np.ndarray:
-        """Full settings from the free inputs scaled to [0, 1] (rows of ``u``)."""
-        Z = np.empty((u.shape[0], len(self.columns)))
+    def settings(
+        self, u: np.ndarray, held: dict[int, float] | np.ndarray
+    ) -> np.ndarray:
+        """Full settings from the free inputs scaled to [0, 1] (rows of ``u``)
+        and the held ones: a dict of column index to value for every row, or
+        rows of settings whose held columns are copied."""
+        if isinstance(held, dict):
+            Z = np.empty((u.shape[0], len(self.columns)))
+            for index, value in held.items():
+                Z[:, index] = value
+        else:
+            Z = held.copy()
         free = self.free
         Z[:, free] = self.low[free] + u * (self.high[free] - self.low[free])
-        for index, value in held.items():
-            Z[:, index] = value
         return Z
 
     def scaled(self, Z: np.ndarray) -> np.ndarray:

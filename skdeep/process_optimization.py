@@ -29,6 +29,11 @@ __all__ = ["optimize_inputs"]
 #: rounds of the augmented Lagrangian, and its penalty growth per round
 LAGRANGIAN_ROUNDS = 8
 PENALTY_GROWTH = 4.0
+#: penalty of the first round (per squared standard deviation of violation)
+INITIAL_PENALTY = 10.0
+#: L-BFGS-B's relative tolerance on the (scaled) objective: far below the
+#: differences between settings that matter, far above round-off
+LBFGS_FTOL = 1e-7
 #: a constraint holds when its violation (in output standard deviations) is below
 FEASIBILITY_TOLERANCE = 1e-3
 #: penalty per standard deviation of violation in the derivative-free search
@@ -43,14 +48,13 @@ class _Evaluator:
     def __init__(self, response, goal, objective_scale):
         self.response, self.goal, self.scale = response, goal, objective_scale
 
-    def __call__(self, Z):
-        P = self.response.predict(Z)
+    def __call__(self, Z, exact=False):
+        P = self.response.predict(Z, exact=exact)
         score, mean, std = self.goal.score(P)
         return score / self.scale, self.goal.violations(P.mean(axis=0)), P, mean, std
 
     def gradients(self, Z):
-        P = self.response.predict(Z)
-        J = self.response.jacobian(Z)
+        P, J = self.response.predict_and_jacobian(Z, self.goal.differentiated_outputs)
         score, d_score = self.goal.score_and_gradient(P, J)
         g = self.goal.violations(P.mean(axis=0))
         dg = self.goal.violation_gradients(J.mean(axis=0))
@@ -76,17 +80,18 @@ def _starts(evaluate, space, held, Xa, n_starts, rng):
     return np.unique(np.vstack(parts), axis=0)
 
 
-def _refine_with_gradients(evaluate, space, held, starts):
+def _refine_with_gradients(evaluate, space, base, starts):
     """Every start refined at once: L-BFGS-B on the sum of the starts'
-    augmented Lagrangians (the starts do not interact), a few rounds."""
+    augmented Lagrangians (the starts do not interact), a few rounds.
+    ``base``: a row of settings per start, giving its held inputs."""
     S, d = starts.shape
     width = (space.high - space.low)[space.free]
     n_con = 2 * len(evaluate.goal.ranges)
-    lam, mu = np.zeros((S, n_con)), 10.0
+    lam, mu = np.zeros((S, n_con)), INITIAL_PENALTY
     u = starts.copy()
 
     def fun(x):
-        Z = space.settings(x.reshape(S, d), held)
+        Z = space.settings(x.reshape(S, d), base)
         score, d_score, g, dg = evaluate.gradients(Z)
         active = np.maximum(0.0, lam + mu * g)
         value = -score.sum() + ((active**2 - lam**2) / (2 * mu)).sum()
@@ -95,15 +100,31 @@ def _refine_with_gradients(evaluate, space, held, starts):
 
     for _ in range(LAGRANGIAN_ROUNDS if n_con else 1):
         result = scipy.optimize.minimize(
-            fun, u.ravel(), jac=True, method="L-BFGS-B", bounds=[(0, 1)] * (S * d)
+            fun,
+            u.ravel(),
+            jac=True,
+            method="L-BFGS-B",
+            bounds=[(0, 1)] * (S * d),
+            options={"ftol": LBFGS_FTOL},
         )
         u = result.x.reshape(S, d)
-        g = evaluate(space.settings(u, held))[1]
+        g = evaluate(space.settings(u, base))[1]
         lam = np.maximum(0.0, lam + mu * g)
         if not n_con or np.all(g < FEASIBILITY_TOLERANCE):
             break
         mu *= PENALTY_GROWTH
-    return u
+    return space.settings(u, base)
+
+
+def _search_with_gradients(evaluate, space, Xa, n_starts, rng):
+    """Starts for every assignment of the discrete inputs, refined together
+    (one batched evaluation per step for all of them)."""
+    starts, bases = [], []
+    for held in space.combinations():
+        u = _starts(evaluate, space, held, Xa, n_starts, rng)
+        starts.append(u)
+        bases.append(space.settings(u, held))
+    return _refine_with_gradients(evaluate, space, np.vstack(bases), np.vstack(starts))
 
 
 def _search_derivative_free(evaluate, space, held, n_keep, rng):
@@ -192,7 +213,7 @@ def _distinct(space, Z, order, n_candidates):
 
 def _candidates(evaluate, space, goal, Z, n_candidates, columns):
     """The table of the best distinct settings, feasible first."""
-    score, g, P, mean, std = evaluate(Z)
+    score, g, P, mean, std = evaluate(Z, exact=True)
     violation = np.maximum(g, 0).sum(axis=1) if g.size else np.zeros(len(Z))
     feasible = violation < FEASIBILITY_TOLERANCE
     order = np.lexsort((-score, np.where(feasible, 0.0, violation)))
@@ -334,11 +355,8 @@ def optimize_inputs(
     method = _method(method, response)
     # many calls on a few rows each: one BLAS thread is fastest
     with threadpool_limits(limits=1, user_api="blas"):
-        found = [
-            _search(evaluate, space, held, Xa, method, n_starts, n_candidates, rng)
-            for held in space.combinations()
-        ]
-    table = _candidates(evaluate, space, goal, np.vstack(found), n_candidates, columns)
+        found = _search(evaluate, space, Xa, method, n_starts, n_candidates, rng)
+    table = _candidates(evaluate, space, goal, found, n_candidates, columns)
     table.attrs["method"] = method
     if not table["feasible"].iloc[0]:
         warnings.warn(
@@ -377,15 +395,16 @@ def _output_names(output_names, n_outputs):
     return names
 
 
-def _search(evaluate, space, held, Xa, method, n_starts, n_candidates, rng):
-    """Candidate settings for one assignment of the discrete inputs."""
+def _search(evaluate, space, Xa, method, n_starts, n_candidates, rng):
+    """Candidate settings, for every assignment of the discrete inputs."""
+    combinations = space.combinations()
     if len(space.free) == 0:
-        return space.settings(np.zeros((1, 0)), held)
+        return np.vstack([space.settings(np.zeros((1, 0)), h) for h in combinations])
     if method == "gradient":
-        starts = _starts(evaluate, space, held, Xa, n_starts, rng)
-        return space.settings(
-            _refine_with_gradients(evaluate, space, held, starts), held
+        return _search_with_gradients(evaluate, space, Xa, n_starts, rng)
+    return np.vstack([
+        space.settings(
+            _search_derivative_free(evaluate, space, held, n_candidates, rng), held
         )
-    return space.settings(
-        _search_derivative_free(evaluate, space, held, n_candidates, rng), held
-    )
+        for held in combinations
+    ])  # fmt: skip
