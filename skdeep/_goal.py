@@ -88,6 +88,13 @@ class Goal:
         score = self.sign * mean - self.uncertainty * std
         return score, self.sign * d_mean - self.uncertainty * d_std
 
+    @property
+    def bounded_sides(self) -> np.ndarray:
+        """Which columns of :meth:`violations` have a finite limit (the others
+        are -inf everywhere)."""
+        sides = [[np.isfinite(low), np.isfinite(high)] for _, low, high in self.ranges]
+        return np.array(sides, dtype=bool).reshape(-1)
+
     def violations(self, mean_P: np.ndarray) -> np.ndarray:
         """(n_settings, 2 * n_ranges): <= 0 where the ranges hold."""
         columns = []

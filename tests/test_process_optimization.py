@@ -184,3 +184,55 @@ def test_settings_that_differ_only_in_a_discrete_input_are_distinct():
     top = best.head(2)
     assert sorted(top["gas"]) == [0.0, 1.0]
     np.testing.assert_allclose(top[["a", "b"]].to_numpy(), [[1, 0], [1, 0]], atol=0.02)
+
+
+class Steps(RegressorMixin, BaseEstimator):
+    """A piecewise-constant output (a tree's kind): ``floor(4 a) + floor(4 b)``,
+    flat almost everywhere, so differences of it carry no slope."""
+
+    def fit(self, X, y=None):
+        self.n_features_in_ = 3
+        return self
+
+    def predict(self, X):
+        Z = np.asarray(X, dtype=float)
+        return np.floor(4 * Z[:, 0]) + np.floor(4 * Z[:, 1])
+
+
+def test_the_polish_reaches_the_exact_optimum_on_the_constraint_edge():
+    """Differential evolution alone stops on its population's spread; the
+    polish brings the best point onto the optimum: a = 1.5, b = 0.5 for gas 1
+    (score -0.25 + 0.3) and a one-sided limit gives no NaN on its open side."""
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        best = optimize_inputs(
+            Bowl().fit(X), X, objective="score", output_names=NAMES,
+            constraints={"height": (0.5, None)}, random_state=1,
+        )  # fmt: skip
+    top = best.iloc[0]
+    np.testing.assert_allclose(
+        [top["a"], top["b"], top["gas"]], [1.5, 0.5, 1], atol=1e-4
+    )
+    assert top["score"] == pytest.approx(0.05, abs=1e-6)
+
+
+def test_the_polish_never_makes_a_flat_model_worse(monkeypatch):
+    """On a flat model the differences carry no slope: the polished point
+    must not lose to the search's best."""
+    from skdeep import process_optimization as po
+
+    values = X.to_numpy()
+    model = Steps().fit(values)
+    kept = []
+    original = po._no_worse
+    monkeypatch.setattr(
+        po, "_no_worse", lambda *a: kept.append(original(*a)) or kept[-1]
+    )
+    best = optimize_inputs(model, values, objective=0, categories=[], random_state=0)
+    top = np.floor(4 * values[:, 0].max()) + np.floor(4 * values[:, 1].max())
+    assert best["objective"].iloc[0] == top
+    monkeypatch.setattr(po, "_polish", lambda evaluate, space, held, u0: u0)
+    unpolished = optimize_inputs(
+        model, values, objective=0, categories=[], random_state=0
+    )
+    assert kept and best["objective"].iloc[0] >= unpolished["objective"].iloc[0]
