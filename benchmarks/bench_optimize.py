@@ -28,9 +28,12 @@ evaluated noise-free, and the truly best feasible run of the data.
 
 **Speed.** On the first seed's network, ``optimize_inputs`` is timed with
 ``method="gradient"`` and ``method="differential_evolution"`` on the same
-problem, alternating the two run by run; the minimum over ``--repeats`` runs,
-the ratio DE / gradient of the minima and the median of the same-run ratios
-are reported, with each optimum's predicted objective. The same is repeated
+problem, alternating the searches run by run. The minimum over ``--repeats``
+runs, the ratio DE / gradient of the minima and the median of the same-run
+ratios are reported, with each optimum's predicted objective. A second table
+repeats the comparison on synthetic problems of 5 to 40 inputs (a network
+fitted to a bumpy bowl, maximized under a linear constraint on the inputs),
+where the two searches part ways. The same is repeated
 for the same network fitted on arrays instead of a DataFrame (no feature
 names to check on every call).
 
@@ -73,7 +76,6 @@ from skdeep.datasets import (  # noqa: E402
 OBJECTIVE, D50_RANGE = "yield_15_53", (30.0, 40.0)
 INPUTS = list(POWDER_BOUNDS)
 CONTINUOUS = INPUTS[:-1]  # every input but ``argon``
-METHODS = ("gradient", "differential_evolution")
 
 
 # ------------------------------------------------------------------ models
@@ -285,40 +287,94 @@ def print_quality(all_rows, optimum):
 
 
 # ------------------------------------------------------------------- speed
+#: the searches timed: label -> ``method`` of optimize_inputs
+SEARCHES = {"gradient": "gradient", "DE": "differential_evolution"}
+#: input counts of the synthetic problems of the scaling table
+DIMENSIONS = (5, 10, 20, 40)
+
+
+def run_search(model, X, seed, label):
+    return recommend(model, X, seed, method=SEARCHES[label])
+
+
 def time_methods(model, X, seed, repeats):
-    """Alternating timings of the two methods: {method: [seconds]} and
-    {method: (top row, number of rows, warnings)} of the last run."""
-    times, last = {m: [] for m in METHODS}, {}
+    """Alternating timings of the searches: {label: [seconds]} and {label:
+    (top row, number of rows, warnings)} of the last run."""
+    times, last = {label: [] for label in SEARCHES}, {}
     for _ in range(repeats):
-        for method in METHODS:
-            top, table, seconds, messages = recommend(model, X, seed, method=method)
-            times[method].append(seconds)
-            last[method] = (top, len(table), messages)
+        for label in SEARCHES:
+            top, table, seconds, messages = run_search(model, X, seed, label)
+            times[label].append(seconds)
+            last[label] = (top, len(table), messages)
     return times, last
 
 
 def speed_rows(label, model, X, seed, repeats):
     times, last = time_methods(model, X, seed, repeats)
-    ratios = [d / g for g, d in zip(*times.values(), strict=True)]
     best = {m: min(t) for m, t in times.items()}
     rows = []
-    for method in METHODS:
-        top, n_rows, messages = last[method]
+    for search in SEARCHES:
+        top, n_rows, messages = last[search]
         d50, yield_ = simulate(top.to_numpy()[None, : len(INPUTS)])
         rows.append([
-            label, method, f"{best[method]:.3f}", f"{max(times[method]):.3f}",
+            label, search, f"{best[search]:.3f}", f"{max(times[search]):.3f}",
             f"{top['objective']:.5f}", f"{top['d50_um']:.2f}",
             "yes" if top["feasible"] else "NO", str(n_rows),
             f"{yield_[0]:.4f}", f"{d50[0]:.2f}" + ("" if feasible(d50[0]) else " (out)"),
             "; ".join(messages) or "-",
         ])  # fmt: skip
-    summary = [
-        label,
-        f"{best['differential_evolution'] / best['gradient']:.3f}x",
-        f"{statistics.median(ratios):.3f}x",
-        f"{last['differential_evolution'][0]['objective'] - last['gradient'][0]['objective']:+.5f}",
-    ]
+    gradient = last["gradient"][0]["objective"]
+    summary = []
+    for search in list(SEARCHES)[1:]:
+        ratios = [d / g for g, d in zip(times["gradient"], times[search], strict=True)]
+        summary.append([
+            label, search, f"{best[search] / best['gradient']:.2f}x",
+            f"{statistics.median(ratios):.2f}x",
+            f"{last[search][0]['objective'] - gradient:+.5f}",
+        ])  # fmt: skip
     return rows, summary
+
+
+def synthetic_problem(d, seed, args):
+    """A network of two outputs of ``d`` inputs: a bumpy bowl to maximize and
+    the inputs' sum, constrained to be <= 0."""
+    rng = np.random.RandomState(seed)
+    X = rng.uniform(-1, 1, size=(2000, d))
+    center = rng.uniform(-0.5, 0.5, d)
+    y = np.c_[-((X - center) ** 2).sum(1) + 0.3 * np.sin(3 * X).sum(1), X.sum(1)]
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", ConvergenceWarning)
+        model = skdeep.MLPRegressor(
+            hidden_layer_sizes=(64, 64), solver="lbfgs", max_iter=args.max_iter,
+            random_state=seed,
+        ).fit(X, y)  # fmt: skip
+    return model, X
+
+
+def print_scaling(seed, args):
+    rows = []
+    for d in DIMENSIONS:
+        model, X = synthetic_problem(d, seed, args)
+        times, found = {m: [] for m in SEARCHES.values()}, {}
+        for _ in range(args.repeats):
+            for method in SEARCHES.values():
+                start = time.perf_counter()
+                table = skdeep.optimize_inputs(
+                    model, X, objective=0, constraints={"y1": (None, 0.0)},
+                    method=method, random_state=seed,
+                )  # fmt: skip
+                times[method].append(time.perf_counter() - start)
+                found[method] = table["objective"].iloc[0]
+        gradient, de = (min(times[m]) for m in SEARCHES.values())
+        rows.append([
+            str(d), f"{gradient:.3f}", f"{de:.3f}", f"{de / gradient:.2f}x",
+            f"{found['gradient']:.4f}", f"{found['differential_evolution']:.4f}",
+        ])  # fmt: skip
+    print(markdown_table(
+        ["inputs", "gradient s", "DE s", "DE / gradient", "gradient objective",
+         "DE objective"],
+        rows,
+    ))  # fmt: skip
 
 
 def print_speed(model, X, y, seed, args):
@@ -333,16 +389,16 @@ def print_speed(model, X, y, seed, args):
     ):
         r, s = speed_rows(label, m, data, seed, args.repeats)
         rows += r
-        summary.append(s)
+        summary += s
     print(markdown_table(
-        ["case", "method", "min s", "max s", "pred. objective", "pred. d50",
+        ["case", "search", "min s", "max s", "pred. objective", "pred. d50",
          "feasible", "rows", "true yield", "true d50", "warnings"],
         rows,
     ))  # fmt: skip
     print()
     print(markdown_table(
-        ["case", "DE / gradient (min / min)", "DE / gradient (median same-run)",
-         "objective DE - gradient"],
+        ["case", "derivative-free search", "its time / gradient's (min / min)",
+         "(median same-run)", "its objective - gradient's"],
         summary,
     ))  # fmt: skip
 
@@ -413,6 +469,9 @@ def main(argv=None) -> None:
         print(f"\n## Speed: gradient vs differential evolution, seed {args.seeds[0]}'s "
               f"network, min of {args.repeats} alternating runs\n")  # fmt: skip
         print_speed(single, X, y, args.seeds[0], args)
+        print(f"\n## Speed against the number of inputs: a (64, 64) network of a "
+              f"synthetic problem, min of {args.repeats} alternating runs\n")  # fmt: skip
+        print_scaling(args.seeds[0], args)
     print(f"\ntotal {time.perf_counter() - started:.0f} s")
 
 
