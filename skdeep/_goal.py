@@ -82,11 +82,9 @@ class Goal:
         values = self.objective_values(P)
         slopes = self.objective_gradients(P, J)
         mean, std = values.mean(axis=0), values.std(axis=0)
-        d_mean = slopes.mean(axis=0)
-        d_std = ((values - mean)[:, :, None] * (slopes - d_mean)).mean(axis=0)
-        d_std /= np.maximum(std, 1e-300)[:, None]
+        d_std = _spread_gradient(values, slopes)
         score = self.sign * mean - self.uncertainty * std
-        return score, self.sign * d_mean - self.uncertainty * d_std
+        return score, self.sign * slopes.mean(axis=0) - self.uncertainty * d_std
 
     @property
     def bounded_sides(self) -> np.ndarray:
@@ -95,25 +93,45 @@ class Goal:
         sides = [[np.isfinite(low), np.isfinite(high)] for _, low, high in self.ranges]
         return np.array(sides, dtype=bool).reshape(-1)
 
-    def violations(self, mean_P: np.ndarray) -> np.ndarray:
-        """(n_settings, 2 * n_ranges): <= 0 where the ranges hold."""
+    def violations(self, P: np.ndarray) -> np.ndarray:
+        """(n_settings, 2 * n_ranges): <= 0 where the ranges hold. For an
+        ensemble with ``uncertainty``, a range must hold for the members'
+        mean minus and plus ``uncertainty`` standard deviations."""
+        mean = P.mean(axis=0)
+        spread = self.uncertainty * P.std(axis=0) if self.uncertainty else 0 * mean
         columns = []
         for k, low, high in self.ranges:
-            columns.append((low - mean_P[:, k]) / self.scales[k])
-            columns.append((mean_P[:, k] - high) / self.scales[k])
-        return np.column_stack(columns) if columns else np.zeros((len(mean_P), 0))
+            columns.append((low - mean[:, k] + spread[:, k]) / self.scales[k])
+            columns.append((mean[:, k] + spread[:, k] - high) / self.scales[k])
+        return np.column_stack(columns) if columns else np.zeros((P.shape[1], 0))
 
-    def violation_gradients(self, mean_J: np.ndarray) -> np.ndarray:
+    def violation_gradients(self, P: np.ndarray, J: np.ndarray) -> np.ndarray:
         """(n_settings, 2 * n_ranges, n_inputs)."""
+        mean_J = J.mean(axis=0)
+        if not self.ranges:
+            return np.zeros((J.shape[1], 0, J.shape[3]))
+        outputs = [k for k, _, _ in self.ranges]
+        d_spread = 0 * mean_J[:, outputs]
+        if self.uncertainty:
+            d_spread = self.uncertainty * _spread_gradient(
+                P[:, :, outputs], J[:, :, outputs]
+            )
         rows = []
-        for k, _, _ in self.ranges:
+        for j, k in enumerate(outputs):
             rows += [
-                -mean_J[:, k, :] / self.scales[k],
-                mean_J[:, k, :] / self.scales[k],
+                (d_spread[:, j] - mean_J[:, k]) / self.scales[k],
+                (mean_J[:, k] + d_spread[:, j]) / self.scales[k],
             ]
-        if not rows:
-            return np.zeros((mean_J.shape[0], 0, mean_J.shape[2]))
         return np.stack(rows, axis=1)
+
+
+def _spread_gradient(values: np.ndarray, slopes: np.ndarray) -> np.ndarray:
+    """Gradient of the members' standard deviation of ``values`` (shape
+    (n_members, n, ...)), given their gradients ``slopes`` (one more axis,
+    the inputs); 0 where the members agree exactly."""
+    mean, std = values.mean(axis=0), values.std(axis=0)
+    d_std = ((values - mean)[..., None] * (slopes - slopes.mean(axis=0))).mean(axis=0)
+    return d_std / np.maximum(std, 1e-300)[..., None]
 
 
 def _output_index(name, output_names, what):

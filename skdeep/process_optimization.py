@@ -55,13 +55,13 @@ class _Evaluator:
     def __call__(self, Z, exact=False):
         P = self.response.predict(Z, exact=exact)
         score, mean, std = self.goal.score(P)
-        return score / self.scale, self.goal.violations(P.mean(axis=0)), P, mean, std
+        return score / self.scale, self.goal.violations(P), P, mean, std
 
     def gradients(self, Z):
         P, J = self.response.predict_and_jacobian(Z, self.goal.differentiated_outputs)
         score, d_score = self.goal.score_and_gradient(P, J)
-        g = self.goal.violations(P.mean(axis=0))
-        dg = self.goal.violation_gradients(J.mean(axis=0))
+        g = self.goal.violations(P)
+        dg = self.goal.violation_gradients(P, J)
         return score / self.scale, d_score / self.scale, g, dg
 
 
@@ -350,9 +350,11 @@ def optimize_inputs(
         Distinct recommendations returned, best first.
     uncertainty : float, default=0.0
         With an ensemble, maximize ``mean - uncertainty * std`` of the
-        objective over the members (a lower confidence bound): larger values
-        keep the recommendation where the members agree, that is where the
-        data supports it.
+        objective over the members (a lower confidence bound), and require
+        each output range to hold for ``mean - uncertainty * std`` and
+        ``mean + uncertainty * std`` of that output: larger values keep the
+        recommendation where the members agree, that is where the data
+        supports it, and away from the limits by the members' disagreement.
     extrapolate : bool, default=False
         Allow bounds and fixed values outside the data's range.
     n_starts : int, default=8

@@ -236,3 +236,71 @@ def test_the_polish_never_makes_a_flat_model_worse(monkeypatch):
         model, values, objective=0, categories=[], random_state=0
     )
     assert kept and best["objective"].iloc[0] >= unpolished["objective"].iloc[0]
+
+
+def _members_at(Z):
+    """Three smooth members of two outputs of two inputs, and their exact
+    Jacobians: shapes (3, n, 2) and (3, n, 2, 2)."""
+    w = np.array([[0.5, -1.0], [1.0, 0.2], [1.5, 0.7]])
+    a, b = Z[:, 0], Z[:, 1]
+    P = np.stack([np.c_[np.sin(wa * a) + b**2, wb * a * b] for wa, wb in w])
+    J = np.stack([
+        np.stack([np.c_[wa * np.cos(wa * a), 2 * b], np.c_[wb * b, wb * a]], axis=1)
+        for wa, wb in w
+    ])  # fmt: skip
+    return P, J
+
+
+@pytest.mark.parametrize("uncertainty", [0.0, 1.5])
+def test_goal_gradients_match_central_differences(uncertainty):
+    """Score and robust constraint gradients of an ensemble, against central
+    differences of the score and of the violations themselves."""
+    from skdeep._goal import make_goal
+
+    goal = make_goal(0, ["f", "h"], maximize=False, uncertainty=uncertainty,
+                     output_ranges={"h": (-0.5, 0.8), "f": (None, 1.0)},
+                     scales=np.array([2.0, 0.5]))  # fmt: skip
+    Z = np.random.RandomState(1).uniform(-1, 1, size=(6, 2))
+    P, J = _members_at(Z)
+    _, d_score = goal.score_and_gradient(P, J)
+    dg = goal.violation_gradients(P, J)
+    eps = 1e-6
+    for j in range(2):
+        up, down = Z.copy(), Z.copy()
+        up[:, j] += eps
+        down[:, j] -= eps
+        fd_score = (goal.score(_members_at(up)[0])[0]
+                    - goal.score(_members_at(down)[0])[0]) / (2 * eps)  # fmt: skip
+        np.testing.assert_allclose(d_score[:, j], fd_score, rtol=1e-6, atol=1e-8)
+        g_up, g_down = (
+            goal.violations(_members_at(up)[0]),
+            goal.violations(_members_at(down)[0]),
+        )
+        finite = np.isfinite(g_up)  # the open side of f's range is -inf
+        fd = np.where(finite, (g_up - np.where(finite, g_down, 0)) / (2 * eps), 0.0)
+        np.testing.assert_allclose(np.where(finite, dg[:, :, j], 0), fd, rtol=1e-6,
+                                   atol=1e-8)  # fmt: skip
+
+
+def test_uncertainty_keeps_an_ensembles_constraint_inside_by_its_spread():
+    """With uncertainty, a range must hold for mean +- k std of the members:
+    the recommendation moves inward from the limit by k std."""
+
+    class Spread(Bowl):
+        def __init__(self, shift=0.0):
+            self.shift = shift
+
+        def predict(self, X):
+            out = super().predict(X)
+            out[:, 1] += self.shift  # members disagree on the height by 0.1
+            return out
+
+    members = [Spread(s).fit(X) for s in (-0.1, 0.0, 0.1)]
+    std = np.std([-0.1, 0.0, 0.1])
+    args = dict(objective="score", output_names=NAMES, fixed={"gas": 0},
+                constraints={"height": (0.5, None)}, random_state=0)  # fmt: skip
+    plain = optimize_inputs(members, X, **args).iloc[0]
+    careful = optimize_inputs(members, X, uncertainty=2.0, **args).iloc[0]
+    assert plain["height"] == pytest.approx(0.5, abs=1e-3)
+    assert careful["height"] == pytest.approx(0.5 + 2 * std, abs=1e-3)
+    assert careful["height_ok"] and careful["feasible"]
