@@ -374,6 +374,10 @@ class SimpleRNN(_RecurrentMixin, MLPRegressor):
         )
         return self._flat_targets(Y_val), Y_val
 
+    def _n_predictions(self) -> int:
+        per_step = super()._n_predictions()
+        return per_step * self.n_timesteps_in_ if self.return_sequences else per_step
+
     @staticmethod
     def _flat_targets(Y):
         Y = Y.reshape(len(Y), -1)

@@ -96,6 +96,16 @@ def test_recurrent_jacobian_has_one_derivative_per_time_step(return_sequences):
         assert not J[:, later].any()
 
 
+def test_recurrent_jacobian_of_several_outputs_at_every_step():
+    """Many-to-many with 2 outputs: 4 steps x 2 outputs = 8 predictions per
+    sequence, more than the model's n_outputs_."""
+    est = SimpleRNN(hidden_layer_sizes=(5,), return_sequences=True, max_iter=20,
+                    random_state=0).fit(SEQ, SEQ[:, :, ::-1].cumsum(axis=1))  # fmt: skip
+    J = est.input_jacobian(SEQ)
+    assert J.shape == (20, 8, 4, 2)
+    np.testing.assert_allclose(J, central_differences(est.predict, SEQ), atol=1e-7)
+
+
 def test_recurrent_classifier_jacobian():
     est = SimpleRNNClassifier(hidden_layer_sizes=(5,), max_iter=20, random_state=0)
     est.fit(SEQ, np.arange(20) % 3)

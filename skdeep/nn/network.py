@@ -278,21 +278,22 @@ class Sequential:
             As :meth:`input_jacobian` returns it.
         """
         n = x.shape[0]
-        if n_predictions is not None and n_predictions > 1:
-            repeated = np.repeat(np.arange(n), n_predictions)
-            out, records = self._trace(x[repeated])
-            raw = out[::n_predictions]
-        else:
-            raw, records = self._trace(x)
-            out = raw
+        repeat = max(1, n_predictions or 1)
+        out, records = self._trace(self._repeated(x, repeat))
+        raw = out[::repeat]
         seeds = output_jacobian(raw.reshape(n, -1))
         k = seeds.shape[1]
-        if k > 1 and out is raw:  # one copy of each sample per prediction
-            out, records = self._trace(x[np.repeat(np.arange(n), k)])
+        if k != repeat:  # one copy of each sample per prediction
+            out, records = self._trace(self._repeated(x, k))
         delta = seeds.reshape(n * k, *out.shape[1:]).astype(out.dtype, copy=True)
         for layer, record in zip(self.layers[::-1], records[::-1], strict=True):
             delta = layer.input_gradient(delta, record)
         return raw, np.asarray(delta).reshape(n, k, *delta.shape[1:])
+
+    @staticmethod
+    def _repeated(x, k: int):
+        """Each sample of ``x`` repeated ``k`` times in a row."""
+        return x if k == 1 else x[np.repeat(np.arange(x.shape[0]), k)]
 
     def _trace(self, x):
         records = []
