@@ -13,13 +13,15 @@ from .compare import compare, count_parameters
 from .mlp import MLPClassifier, MLPRegressor
 from .preprocessing import SequenceScaler
 from .process_optimization import optimize_inputs
-from .rnn import SimpleRNN, SimpleRNNClassifier
+from .rnn import RNNClassifier, RNNRegressor, SimpleRNN, SimpleRNNClassifier
 
 __version__ = "0.1.0"
 
 __all__ = [
     "MLPClassifier",
     "MLPRegressor",
+    "RNNRegressor",
+    "RNNClassifier",
     "SimpleRNN",
     "SimpleRNNClassifier",
     "SequenceScaler",

@@ -130,12 +130,14 @@ class _FitData:
     dtype: np.dtype
 
 
-class BaseMultilayerPerceptron(CallbackSupportMixin, BaseEstimator, metaclass=ABCMeta):
-    """Base class of the multi-layer perceptrons; use the subclasses.
+class BaseNeuralNetwork(CallbackSupportMixin, BaseEstimator, metaclass=ABCMeta):
+    """Base class of skdeep's networks; use the estimators.
 
-    Holds everything the regressor and the classifier share: parameter
-    validation, the network build, the calls into the training loop, chunked
-    prediction and the ``coefs_``/``intercepts_`` views.
+    Holds everything every network estimator shares: parameter validation,
+    the calls into the training loop, chunked prediction, input gradients and
+    the ``coefs_``/``intercepts_`` views of the dense layers. A family (dense,
+    recurrent) builds its network (:meth:`_build_network`); a task mixin
+    (:mod:`skdeep._tasks`) reads its targets and scores it.
     """
 
     _parameter_constraints: dict = {
@@ -177,9 +179,6 @@ class BaseMultilayerPerceptron(CallbackSupportMixin, BaseEstimator, metaclass=AB
         "penalty": [StrOptions(set(_penalties.PENALTIES)), _penalties.Penalty, None],
         "l1_ratio": [Interval(Real, 0, 1, closed="both")],
         "clip_grad_norm": [Interval(Real, 0, None, closed="neither"), None],
-        "dropout": [Interval(Real, 0, 1, closed="left"), "array-like"],
-        "normalization": [StrOptions({"batch", "layer"}), None],
-        "weight_init": [StrOptions(set(_initializers.INITIALIZERS))],
     }
 
     # ------------------------------------------------------------------ hooks
@@ -221,23 +220,8 @@ class BaseMultilayerPerceptron(CallbackSupportMixin, BaseEstimator, metaclass=AB
             raise ValueError(f"hidden_layer_sizes must be > 0, got {sizes}.")
         return [int(s) for s in sizes]
 
-    def _dropout_rates(self, n_hidden: int) -> list[float]:
-        rates = self.dropout
-        if isinstance(rates, Real):
-            rates = [float(rates)] * n_hidden
-        rates = list(np.asarray(rates, dtype=float).ravel())
-        if len(rates) != n_hidden:
-            raise ValueError(
-                f"dropout must be a float or one rate per hidden layer "
-                f"({n_hidden}), got {len(rates)} rates."
-            )
-        if any(not 0 <= r < 1 for r in rates):
-            raise ValueError(f"dropout rates must be in [0, 1), got {rates}.")
-        return rates
-
     def _validate_architecture(self) -> None:
         """Raise a clear error for a network that cannot be built."""
-        self._dropout_rates(len(self._hidden_layer_sizes()))
 
     def _validate_training_data(self, X, y, *, reset, dtype=(np.float64, np.float32)):
         """Validate ``X`` and ``y`` of fit (or the validation data)."""
@@ -267,36 +251,9 @@ class BaseMultilayerPerceptron(CallbackSupportMixin, BaseEstimator, metaclass=AB
             return None
         return _penalties.get(self.penalty, l1_ratio=self.l1_ratio)
 
+    @abstractmethod
     def _build_network(self, n_features, n_outputs, rng, dtype) -> Sequential:
-        """Hidden blocks ``Dense -> [normalization -> activation] -> [Dropout]``.
-
-        Without normalization the activation sits in the Dense layer; with it,
-        the normalization comes between the affine map and the activation (as
-        in Ioffe and Szegedy, 2015). The output layer is linear: the loss
-        applies the output link.
-        """
-        hidden = self._hidden_layer_sizes()
-        rates = self._dropout_rates(len(hidden))
-        init = self.weight_init
-        layers = []
-        for units, rate in zip(hidden, rates, strict=True):
-            if self.normalization is None:
-                layers.append(Dense(units, self.activation, initializer=init))
-            else:
-                layers.append(
-                    Dense(units, initializer=init, init_activation=self.activation)
-                )
-                if self.normalization == "batch":
-                    layers.append(BatchNormalization())
-                else:
-                    layers.append(LayerNormalization())
-                layers.append(Activation(self.activation))
-            if rate > 0:
-                layers.append(Dropout(rate))
-        layers.append(
-            Dense(n_outputs, initializer=init, init_activation=self.activation)
-        )
-        return self._built(Sequential(layers), n_features, rng, dtype)
+        """The untrained network for the data (built by :meth:`_built`)."""
 
     def _built(self, network: Sequential, n_features, rng, dtype) -> Sequential:
         """``network`` built; a size that cannot fit names the parameter."""
@@ -376,7 +333,7 @@ class BaseMultilayerPerceptron(CallbackSupportMixin, BaseEstimator, metaclass=AB
         return values
 
     #: parameters besides the layer sizes and activation that shape the network
-    _architecture_parameters: tuple[str, ...] = ("dropout", "normalization")
+    _architecture_parameters: tuple[str, ...] = ()
 
     def _check_same_architecture(self) -> None:
         built = self.__dict__.get("_built_with")
@@ -781,3 +738,65 @@ class BaseMultilayerPerceptron(CallbackSupportMixin, BaseEstimator, metaclass=AB
         tags = super().__sklearn_tags__()
         tags.input_tags.sparse = True
         return tags
+
+
+class BaseMultilayerPerceptron(BaseNeuralNetwork):
+    """Base class of the multi-layer perceptrons (dense stacks); use
+    :class:`~skdeep.MLPRegressor` or :class:`~skdeep.MLPClassifier`."""
+
+    _parameter_constraints: dict = {
+        **BaseNeuralNetwork._parameter_constraints,
+        "dropout": [Interval(Real, 0, 1, closed="left"), "array-like"],
+        "normalization": [StrOptions({"batch", "layer"}), None],
+        "weight_init": [StrOptions(set(_initializers.INITIALIZERS))],
+    }
+    _architecture_parameters = ("dropout", "normalization")
+
+    def _dropout_rates(self, n_hidden: int) -> list[float]:
+        rates = self.dropout
+        if isinstance(rates, Real):
+            rates = [float(rates)] * n_hidden
+        rates = list(np.asarray(rates, dtype=float).ravel())
+        if len(rates) != n_hidden:
+            raise ValueError(
+                f"dropout must be a float or one rate per hidden layer "
+                f"({n_hidden}), got {len(rates)} rates."
+            )
+        if any(not 0 <= r < 1 for r in rates):
+            raise ValueError(f"dropout rates must be in [0, 1), got {rates}.")
+        return rates
+
+    def _validate_architecture(self) -> None:
+        """Raise a clear error for a network that cannot be built."""
+        self._dropout_rates(len(self._hidden_layer_sizes()))
+
+    def _build_network(self, n_features, n_outputs, rng, dtype) -> Sequential:
+        """Hidden blocks ``Dense -> [normalization -> activation] -> [Dropout]``.
+
+        Without normalization the activation sits in the Dense layer; with it,
+        the normalization comes between the affine map and the activation (as
+        in Ioffe and Szegedy, 2015). The output layer is linear: the loss
+        applies the output link.
+        """
+        hidden = self._hidden_layer_sizes()
+        rates = self._dropout_rates(len(hidden))
+        init = self.weight_init
+        layers = []
+        for units, rate in zip(hidden, rates, strict=True):
+            if self.normalization is None:
+                layers.append(Dense(units, self.activation, initializer=init))
+            else:
+                layers.append(
+                    Dense(units, initializer=init, init_activation=self.activation)
+                )
+                if self.normalization == "batch":
+                    layers.append(BatchNormalization())
+                else:
+                    layers.append(LayerNormalization())
+                layers.append(Activation(self.activation))
+            if rate > 0:
+                layers.append(Dropout(rate))
+        layers.append(
+            Dense(n_outputs, initializer=init, init_activation=self.activation)
+        )
+        return self._built(Sequential(layers), n_features, rng, dtype)

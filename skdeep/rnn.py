@@ -1,4 +1,6 @@
-"""Recurrent networks for sequences: ``SimpleRNN`` and ``SimpleRNNClassifier``."""
+"""Recurrent networks for sequences: :class:`RNNRegressor` and
+:class:`RNNClassifier` (LSTM, GRU or simple cells), and :class:`SimpleRNN` and
+:class:`SimpleRNNClassifier` (simple cells)."""
 
 from __future__ import annotations
 
@@ -7,35 +9,49 @@ from numbers import Integral
 import numpy as np
 import scipy.sparse as sp
 from sklearn.base import is_classifier
-from sklearn.utils._param_validation import Interval
+from sklearn.utils._param_validation import Interval, StrOptions
 from sklearn.utils.validation import check_is_fitted, validate_data
 
+from ._base import BaseNeuralNetwork
 from ._checks import reject_time_values
-from .mlp import (
-    _SHARED_ATTRIBUTES,
-    _SHARED_PARAMETERS,
-    MLPClassifier,
-    MLPRegressor,
-    _check_target_range,
-    _doc_filler,
-)
+from ._docs import _SHARED_ATTRIBUTES, _SHARED_PARAMETERS, _doc_filler
+from ._tasks import ClassifierTask, RegressorTask, _check_target_range
+from .nn import losses as _losses
+from .nn.cells import CELLS
 from .nn.layers import Dense
+from .nn.network import Sequential
 from .nn.recurrent import RNN
 
-__all__ = ["SimpleRNN", "SimpleRNNClassifier"]
+__all__ = ["RNNRegressor", "RNNClassifier", "SimpleRNN", "SimpleRNNClassifier"]
 
-_NOT_RECURRENT = ("dropout", "normalization", "weight_init")
-
-_RNN_PARAMETERS = """
+_SIZES_PARAMETER = """
     hidden_layer_sizes : array-like of shape (n_recurrent_layers,), default=(32,)
         Units of each stacked recurrent layer; every layer but the last passes
         its whole sequence of states to the next. A dense output layer follows.
+"""
 
+_CELL_PARAMETERS = """
+    activation : str, default='tanh'
+        Activation of the cells: of the state of the simple cell, of the
+        candidate of LSTM (its cell input and output) and GRU (its new gate);
+        the gates are logistic. 'tanh' (PyTorch's and Keras' choice), 'relu'
+        or any of the MLP's activations.
+
+    cell : {'lstm', 'gru', 'simple'}, default='lstm'
+        The recurrent cell (:mod:`skdeep.nn.cells`): long short-term memory
+        and gated recurrent units keep information over long sequences (the
+        formulas and gate order of ``torch.nn.LSTM`` and ``torch.nn.GRU``);
+        the simple (Elman) cell forgets early steps.
+"""
+
+_SIMPLE_CELL_PARAMETERS = """
     activation : str, default='tanh'
         Activation of the recurrent cells, ``h_t = act(x_t @ kernel +
         h_{t-1} @ recurrent_kernel + bias)``: 'tanh' (Keras' default), 'relu'
         or any of the MLP's activations.
+"""
 
+_SEQUENCE_PARAMETERS = """
     return_sequences : bool, default=False
         Many-to-many: predict at every time step (``y`` of shape ``(n, T)`` or
         ``(n, T, n_outputs)``) instead of once per sequence.
@@ -50,9 +66,11 @@ _RNN_PARAMETERS = """
 
 _RNN_ATTRIBUTES = """
     recurrent_coefs_ : list of tuple of ndarray
-        ``(kernel (n_in, units), recurrent_kernel (units, units), bias
-        (units,))`` of each recurrent layer: views into the parameter vector,
-        which may be overwritten in place to load weights.
+        Per recurrent layer, ``(kernel (n_in, G * units), recurrent_kernel
+        (units, G * units), bias (G * units,))``, and GRU's
+        ``recurrent_bias (G * units,)``, for the ``G`` gate blocks of the cell
+        (1 simple, 4 LSTM, 3 GRU, in PyTorch's order): views into the
+        parameter vector, which may be overwritten in place to load weights.
 
     n_timesteps_in_ : int
         Sequence length seen during fit; predictions need the same length.
@@ -62,32 +80,50 @@ _RNN_ATTRIBUTES = """
 """
 
 
-def _rnn_parameters() -> str:
+def _rnn_parameters(cell_parameters: str, *, many_to_many: bool) -> str:
     """The shared parameter docs with the recurrent head instead of the MLP's."""
     shared = _SHARED_PARAMETERS
     tail = shared[shared.index("    solver :") :]
-    return _RNN_PARAMETERS + "\n" + tail
+    sequences = _SEQUENCE_PARAMETERS
+    if not many_to_many:
+        sequences = sequences[sequences.index("    n_features_per_step") :]
+    blocks = (_SIZES_PARAMETER, cell_parameters, sequences)
+    return "\n".join(block.strip("\n") + "\n" for block in blocks) + "\n" + tail
 
 
-_fill_rnn_doc = _doc_filler(_rnn_parameters(), _SHARED_ATTRIBUTES + _RNN_ATTRIBUTES)
+_AUTO_BATCH = """    batch_size : int or 'auto', default='auto'
+        Mini-batch size of the stochastic solvers; 'auto' is
+        ``min(200, n_samples)``. Unused by 'lbfgs'.
+"""
+_KERAS_BATCH = """    batch_size : int or 'auto', default=32
+        Mini-batch size of the stochastic solvers (32, Keras' default: gated
+        cells learn from many small steps); 'auto' is ``min(200, n_samples)``
+        as for the MLPs. Unused by 'lbfgs'.
+"""
 
 
-def _recurrent_constraints(base: dict) -> dict:
-    constraints = {k: v for k, v in base.items() if k not in _NOT_RECURRENT}
-    constraints["return_sequences"] = ["boolean"]
-    constraints["n_features_per_step"] = [
-        Interval(Integral, 1, None, closed="left"),
-        None,
-    ]
-    return constraints
+def _filler(cell_parameters: str, *, many_to_many: bool):
+    parameters = _rnn_parameters(cell_parameters, many_to_many=many_to_many)
+    if cell_parameters is _CELL_PARAMETERS:
+        parameters = parameters.replace(_AUTO_BATCH, _KERAS_BATCH)
+    return _doc_filler(parameters, _SHARED_ATTRIBUTES + _RNN_ATTRIBUTES)
 
 
-class _RecurrentMixin:
-    """What a recurrent estimator changes in the MLP machinery: its input
-    (sequences), its network (stacked RNN layers) and its fitted attributes."""
+class BaseRecurrentNetwork(BaseNeuralNetwork):
+    """Base class of the recurrent networks; use the estimators.
 
-    #: what shapes a recurrent network besides its sizes and activation
-    _architecture_parameters: tuple[str, ...] = ()
+    What a recurrent estimator adds to the shared base: its input (sequences),
+    its network (stacked recurrent layers of one cell, then a dense output
+    layer) and its fitted attributes. The cell is the ``cell`` parameter, or
+    the class's own for :class:`SimpleRNN` and :class:`SimpleRNNClassifier`.
+    """
+
+    _parameter_constraints: dict = {
+        **BaseNeuralNetwork._parameter_constraints,
+        "cell": [StrOptions(set(CELLS))],
+        "n_features_per_step": [Interval(Integral, 1, None, closed="left"), None],
+    }
+    _architecture_parameters: tuple[str, ...] = ("cell",)
 
     def _returns_sequences(self) -> bool:
         return bool(getattr(self, "return_sequences", False))
@@ -101,14 +137,13 @@ class _RecurrentMixin:
             )
 
     def _build_network(self, n_features, n_outputs, rng, dtype):
-        from .nn.network import Sequential
-
         hidden = self._hidden_layer_sizes()
         layers = [
             RNN(
                 units,
                 self.activation,
                 return_sequences=i < len(hidden) - 1 or self._returns_sequences(),
+                cell=self.cell,
             )
             for i, units in enumerate(hidden)
         ]
@@ -116,11 +151,12 @@ class _RecurrentMixin:
         return self._built(Sequential(layers), n_features, rng, dtype)
 
     @property
-    def recurrent_coefs_(self) -> list[tuple[np.ndarray, np.ndarray, np.ndarray]]:
-        """``(kernel, recurrent_kernel, bias)`` views of each recurrent layer."""
+    def recurrent_coefs_(self) -> list[tuple[np.ndarray, ...]]:
+        """The weight views of each recurrent layer, in the order of
+        :data:`skdeep.nn.cells.Cell.param_shapes`."""
         self._dense_layers()  # raises AttributeError when not fitted
         return [
-            (layer.kernel, layer.recurrent_kernel, layer.bias)
+            tuple(layer.params[name] for name in layer.param_shapes)
             for layer in self._network.layers
             if isinstance(layer, RNN)
         ]
@@ -238,9 +274,9 @@ class _RecurrentMixin:
         return tags
 
 
-@_fill_rnn_doc
-class SimpleRNN(_RecurrentMixin, MLPRegressor):
-    """Elman recurrent network for sequence regression.
+@_filler(_CELL_PARAMETERS, many_to_many=True)
+class RNNRegressor(RegressorTask, BaseRecurrentNetwork):
+    """Recurrent network for sequence regression, with LSTM, GRU or simple cells.
 
     Reads sequences ``(n_samples, n_timesteps, n_features)`` (or 2-D arrays of
     univariate sequences) through stacked recurrent layers trained by
@@ -263,7 +299,8 @@ class SimpleRNN(_RecurrentMixin, MLPRegressor):
 
     See Also
     --------
-    SimpleRNNClassifier : Recurrent network for sequence classification.
+    RNNClassifier : Recurrent network for sequence classification.
+    SimpleRNN : The same with the simple (Elman) cell only.
     skdeep.preprocessing.SequenceScaler : Standardize sequences (3-D in, 3-D out).
     skdeep.datasets.make_windows : Cut a series into ``(X, y)`` windows.
 
@@ -276,21 +313,22 @@ class SimpleRNN(_RecurrentMixin, MLPRegressor):
     Examples
     --------
     >>> import numpy as np
-    >>> from skdeep import SimpleRNN
+    >>> from skdeep import RNNRegressor
     >>> from skdeep.datasets import make_windows
-    >>> series = np.sin(np.arange(400) * 0.1)
-    >>> X, y = make_windows(series, lookback=20)
-    >>> X.shape, y.shape
-    ((380, 20, 1), (380,))
-    >>> rnn = SimpleRNN(hidden_layer_sizes=(16,), learning_rate_init=0.01,
-    ...                 max_iter=50, random_state=0).fit(X, y)
+    >>> X, y = make_windows(np.sin(np.arange(400) * 0.1), lookback=20)
+    >>> rnn = RNNRegressor(hidden_layer_sizes=(16,), cell="gru",
+    ...                    learning_rate_init=0.01, max_iter=30,
+    ...                    random_state=0).fit(X, y)
     >>> rnn.score(X, y) > 0.95
     True
     """
 
-    _parameter_constraints: dict = _recurrent_constraints(
-        MLPRegressor._parameter_constraints
-    )
+    _parameter_constraints: dict = {
+        **BaseRecurrentNetwork._parameter_constraints,
+        "loss": [StrOptions(set(_losses.REGRESSION_LOSSES)), _losses.Loss],
+        "return_sequences": ["boolean"],
+    }
+    _architecture_parameters = ("cell", "return_sequences")
 
     def __init__(
         self,
@@ -298,11 +336,12 @@ class SimpleRNN(_RecurrentMixin, MLPRegressor):
         hidden_layer_sizes=(32,),
         activation="tanh",
         *,
+        cell="lstm",
         return_sequences=False,
         n_features_per_step=None,
         solver="adam",
         alpha=0.0001,
-        batch_size="auto",
+        batch_size=32,
         learning_rate="constant",
         learning_rate_init=0.001,
         power_t=0.5,
@@ -328,6 +367,7 @@ class SimpleRNN(_RecurrentMixin, MLPRegressor):
         self.loss = loss
         self.hidden_layer_sizes = hidden_layer_sizes
         self.activation = activation
+        self.cell = cell
         self.return_sequences = return_sequences
         self.n_features_per_step = n_features_per_step
         self.solver = solver
@@ -354,8 +394,6 @@ class SimpleRNN(_RecurrentMixin, MLPRegressor):
         self.penalty = penalty
         self.l1_ratio = l1_ratio
         self.clip_grad_norm = clip_grad_norm
-
-    _architecture_parameters = ("return_sequences",)
 
     def _validate_targets(self, y, dtype, *, first_pass, incremental):
         if y.ndim == 3:
@@ -434,8 +472,243 @@ class SimpleRNN(_RecurrentMixin, MLPRegressor):
         )
 
 
-@_fill_rnn_doc
-class SimpleRNNClassifier(_RecurrentMixin, MLPClassifier):
+@_filler(_CELL_PARAMETERS, many_to_many=False)
+class RNNClassifier(ClassifierTask, BaseRecurrentNetwork):
+    """Recurrent network for sequence classification, with LSTM, GRU or
+    simple cells.
+
+    Reads sequences ``(n_samples, n_timesteps, n_features)`` (or 2-D arrays of
+    univariate sequences) through stacked recurrent layers trained by
+    back-propagation through time; the last state feeds a dense output layer
+    with a logistic (binary, multilabel) or softmax (multiclass) link. It
+    shares the MLP's solvers, penalties, schedules, early stopping, validation
+    data, class weights, ``warm_start``, ``partial_fit`` and ``history_``.
+
+    Parameters
+    ----------
+    %(parameters)s
+
+    class_weight : dict, 'balanced' or None, default=None
+        As for :class:`MLPClassifier`.
+
+    Attributes
+    ----------
+    classes_ : ndarray of shape (n_classes,)
+        Class labels.
+
+    %(attributes)s
+
+    See Also
+    --------
+    RNNRegressor : Recurrent network for sequence regression.
+    SimpleRNNClassifier : The same with the simple (Elman) cell only.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from skdeep import RNNClassifier
+    >>> rng = np.random.RandomState(0)
+    >>> X = rng.normal(size=(300, 10, 2))
+    >>> y = (X[:, 0, 0] > 0).astype(int)  # the sign of the first step
+    >>> clf = RNNClassifier(hidden_layer_sizes=(16,), cell="lstm",
+    ...                     learning_rate_init=0.01, max_iter=60,
+    ...                     random_state=0).fit(X, y)
+    >>> clf.score(X, y) > 0.9
+    True
+    """
+
+    _parameter_constraints: dict = {
+        **BaseRecurrentNetwork._parameter_constraints,
+        "class_weight": [StrOptions({"balanced"}), dict, None],
+    }
+
+    def __init__(
+        self,
+        hidden_layer_sizes=(32,),
+        activation="tanh",
+        *,
+        cell="lstm",
+        n_features_per_step=None,
+        solver="adam",
+        alpha=0.0001,
+        batch_size=32,
+        learning_rate="constant",
+        learning_rate_init=0.001,
+        power_t=0.5,
+        max_iter=200,
+        shuffle=True,
+        random_state=None,
+        tol=1e-4,
+        verbose=False,
+        warm_start=False,
+        momentum=0.9,
+        nesterovs_momentum=True,
+        early_stopping=False,
+        validation_fraction=0.1,
+        beta_1=0.9,
+        beta_2=0.999,
+        epsilon=1e-8,
+        n_iter_no_change=10,
+        max_fun=15000,
+        penalty="l2",
+        l1_ratio=0.15,
+        clip_grad_norm=None,
+        class_weight=None,
+    ):
+        self.hidden_layer_sizes = hidden_layer_sizes
+        self.activation = activation
+        self.cell = cell
+        self.n_features_per_step = n_features_per_step
+        self.solver = solver
+        self.alpha = alpha
+        self.batch_size = batch_size
+        self.learning_rate = learning_rate
+        self.learning_rate_init = learning_rate_init
+        self.power_t = power_t
+        self.max_iter = max_iter
+        self.shuffle = shuffle
+        self.random_state = random_state
+        self.tol = tol
+        self.verbose = verbose
+        self.warm_start = warm_start
+        self.momentum = momentum
+        self.nesterovs_momentum = nesterovs_momentum
+        self.early_stopping = early_stopping
+        self.validation_fraction = validation_fraction
+        self.beta_1 = beta_1
+        self.beta_2 = beta_2
+        self.epsilon = epsilon
+        self.n_iter_no_change = n_iter_no_change
+        self.max_fun = max_fun
+        self.penalty = penalty
+        self.l1_ratio = l1_ratio
+        self.clip_grad_norm = clip_grad_norm
+        self.class_weight = class_weight
+
+
+@_filler(_SIMPLE_CELL_PARAMETERS, many_to_many=True)
+class SimpleRNN(RNNRegressor):
+    """Elman recurrent network for sequence regression.
+
+    Reads sequences ``(n_samples, n_timesteps, n_features)`` (or 2-D arrays of
+    univariate sequences) through stacked recurrent layers trained by
+    back-propagation through time, followed by a dense output layer:
+    many-to-one by default, many-to-many with ``return_sequences=True``. It
+    shares the MLP's loss, solvers, penalties, schedules, early stopping,
+    validation data, ``warm_start``, ``partial_fit`` and ``history_``.
+
+    Parameters
+    ----------
+    loss : str or Loss, default='squared_error'
+        As for :class:`MLPRegressor`; with ``return_sequences=True`` it is
+        averaged over time steps.
+
+    %(parameters)s
+
+    Attributes
+    ----------
+    %(attributes)s
+
+    See Also
+    --------
+    SimpleRNNClassifier : Recurrent network for sequence classification.
+    RNNRegressor : The same with a choice of cells (LSTM, GRU).
+    skdeep.preprocessing.SequenceScaler : Standardize sequences (3-D in, 3-D out).
+    skdeep.datasets.make_windows : Cut a series into ``(X, y)`` windows.
+
+    Notes
+    -----
+    Every sequence must have the length seen during fit (``n_timesteps_in_``);
+    a 2-D array has one column per time step (times ``n_features_per_step``),
+    as scikit-learn's feature-count checks expect.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from skdeep import SimpleRNN
+    >>> from skdeep.datasets import make_windows
+    >>> series = np.sin(np.arange(400) * 0.1)
+    >>> X, y = make_windows(series, lookback=20)
+    >>> X.shape, y.shape
+    ((380, 20, 1), (380,))
+    >>> rnn = SimpleRNN(hidden_layer_sizes=(16,), learning_rate_init=0.01,
+    ...                 max_iter=50, random_state=0).fit(X, y)
+    >>> rnn.score(X, y) > 0.95
+    True
+    """
+
+    _parameter_constraints: dict = {
+        k: v for k, v in RNNRegressor._parameter_constraints.items() if k != "cell"
+    }
+    #: the cell of every recurrent layer (a class attribute, not a parameter)
+    cell = "simple"
+
+    def __init__(
+        self,
+        loss="squared_error",
+        hidden_layer_sizes=(32,),
+        activation="tanh",
+        *,
+        return_sequences=False,
+        n_features_per_step=None,
+        solver="adam",
+        alpha=0.0001,
+        batch_size="auto",
+        learning_rate="constant",
+        learning_rate_init=0.001,
+        power_t=0.5,
+        max_iter=200,
+        shuffle=True,
+        random_state=None,
+        tol=1e-4,
+        verbose=False,
+        warm_start=False,
+        momentum=0.9,
+        nesterovs_momentum=True,
+        early_stopping=False,
+        validation_fraction=0.1,
+        beta_1=0.9,
+        beta_2=0.999,
+        epsilon=1e-8,
+        n_iter_no_change=10,
+        max_fun=15000,
+        penalty="l2",
+        l1_ratio=0.15,
+        clip_grad_norm=None,
+    ):
+        self.loss = loss
+        self.hidden_layer_sizes = hidden_layer_sizes
+        self.activation = activation
+        self.return_sequences = return_sequences
+        self.n_features_per_step = n_features_per_step
+        self.solver = solver
+        self.alpha = alpha
+        self.batch_size = batch_size
+        self.learning_rate = learning_rate
+        self.learning_rate_init = learning_rate_init
+        self.power_t = power_t
+        self.max_iter = max_iter
+        self.shuffle = shuffle
+        self.random_state = random_state
+        self.tol = tol
+        self.verbose = verbose
+        self.warm_start = warm_start
+        self.momentum = momentum
+        self.nesterovs_momentum = nesterovs_momentum
+        self.early_stopping = early_stopping
+        self.validation_fraction = validation_fraction
+        self.beta_1 = beta_1
+        self.beta_2 = beta_2
+        self.epsilon = epsilon
+        self.n_iter_no_change = n_iter_no_change
+        self.max_fun = max_fun
+        self.penalty = penalty
+        self.l1_ratio = l1_ratio
+        self.clip_grad_norm = clip_grad_norm
+
+
+@_filler(_SIMPLE_CELL_PARAMETERS, many_to_many=False)
+class SimpleRNNClassifier(RNNClassifier):
     """Elman recurrent network for sequence classification.
 
     Reads sequences ``(n_samples, n_timesteps, n_features)`` (or 2-D arrays of
@@ -462,6 +735,7 @@ class SimpleRNNClassifier(_RecurrentMixin, MLPClassifier):
     See Also
     --------
     SimpleRNN : Recurrent network for sequence regression.
+    RNNClassifier : The same with a choice of cells (LSTM, GRU).
 
     Examples
     --------
@@ -479,10 +753,10 @@ class SimpleRNNClassifier(_RecurrentMixin, MLPClassifier):
     """
 
     _parameter_constraints: dict = {
-        k: v
-        for k, v in _recurrent_constraints(MLPClassifier._parameter_constraints).items()
-        if k != "return_sequences"
+        k: v for k, v in RNNClassifier._parameter_constraints.items() if k != "cell"
     }
+    #: the cell of every recurrent layer (a class attribute, not a parameter)
+    cell = "simple"
 
     def __init__(
         self,
