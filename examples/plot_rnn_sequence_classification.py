@@ -223,6 +223,63 @@ fig.tight_layout()
 # smaller, and there training succeeds.
 #
 # This is the long-term dependency problem of plain recurrent networks.
-# Gated cells such as the LSTM and the GRU were designed to carry information
-# and gradients across many more steps.
+#
+# Gated cells
+# -----------
+# The LSTM and the GRU were designed to carry information and gradients
+# across many more steps: their state is updated through gates, and while a
+# gate holds it (LSTM's forget gate near 1, GRU's update gate near 1) the
+# state and its gradient pass from step to step unchanged.
+# :class:`skdeep.RNNClassifier` takes the cell as a parameter; here each cell
+# gets the same data, seeds and budget as the simple cell above (16 units,
+# 30 epochs of Adam at 0.01, mini-batches of ``min(200, n)``).
+from skdeep import RNNClassifier  # noqa: E402
+
+gated_lengths, gated_seeds = [20, 40, 80], range(3)
+gated = {"simple": accuracy[[lengths.index(n) for n in gated_lengths]][:, :3]}
+for cell in ["lstm", "gru"]:
+    gated[cell] = np.empty((len(gated_lengths), len(gated_seeds)))
+    for i, n_steps in enumerate(gated_lengths):
+        X, y = make_sequences(900, n_steps, random_state=0)
+        for j, seed in enumerate(gated_seeds):
+            with warnings.catch_warnings():
+                warnings.simplefilter("ignore", ConvergenceWarning)
+                clf = RNNClassifier(cell=cell, batch_size="auto", random_state=seed,
+                                    **budget).fit(X[:400], y[:400])  # fmt: skip
+            gated[cell][i, j] = clf.score(X[400:], y[400:])
+for cell, scores in gated.items():
+    print(f"{cell:6s}: " + "; ".join(
+        f"T = {n}: " + " ".join(f"{a:.2f}" for a in row)
+        for n, row in zip(gated_lengths, scores, strict=True)
+    ))  # fmt: skip
+
+fig, ax = plt.subplots(figsize=(8, 4.5))
+for k, (cell, scores) in enumerate(gated.items()):
+    shift = 1 + 0.04 * (k - 1)  # side by side on the log axis
+    ax.scatter(np.repeat(gated_lengths, 3) * shift, scores.ravel(),
+               color=f"C{k}", alpha=0.5, s=20)  # fmt: skip
+    ax.plot(np.array(gated_lengths) * shift, scores.mean(axis=1), "o-",
+            color=f"C{k}", label=cell)  # fmt: skip
+ax.axhline(0.5, color="k", ls=":", label="chance")
+ax.set_xscale("log", base=2)
+ax.set_xticks(gated_lengths, [str(n) for n in gated_lengths])
+ax.set_xlabel("sequence length T")
+ax.set_ylabel("test accuracy")
+ax.set_title("Label in step 0: the three cells, same budget (dots: 3 seeds)")
+ax.legend(loc="lower left")
+fig.tight_layout()
+
+# %%
+# With this budget the LSTM carries the label furthest: at 40 steps its three
+# runs reach 79% to 99% (the simple cell's first three seeds 57% to 96%), and
+# at 80 steps one of them still reaches 94%, where the simple cell is at
+# chance for every seed. Its
+# forget gate starts near 1 (a bias of 1, Keras' default), so from the first
+# epoch the cell state keeps most of what it holds from one step to the next.
+# The GRU does no better than the simple cell here: its update gate starts
+# at 0.5, which halves the memory of the first step at every later step, and
+# 60 Adam steps are too few to learn to hold it. PyTorch's own LSTM and GRU,
+# trained the same way, fail at 40 steps already (checked by hand). Gated
+# cells make long dependencies learnable, not free: more epochs, more data
+# or less noise between the steps help them the most.
 plt.show()
