@@ -2,9 +2,10 @@
 
 ``RNN`` unrolls its cell over the time axis of ``(n_samples, n_timesteps,
 n_features)`` inputs, vectorized over the batch, and back-propagates through
-time. Internally it works time-major, so each step's matrix products read
-contiguous memory; the input projection of all steps is one matrix product,
-and so are the weight gradients: the cell only does one step.
+time. Internally it works time-major; the cell projects the inputs of all
+steps in one matrix product, does one step at a time, and turns the
+gradients it recorded into weight gradients with one product over all steps
+(see the cell contract in :mod:`skdeep.nn.cells`).
 """
 
 from __future__ import annotations
@@ -95,14 +96,12 @@ class RNN(Layer):
 
     def _unroll(self, x):
         """Time-major inputs and the cell's trajectory over every step."""
-        n, n_steps, _ = x.shape
+        n_steps = x.shape[1]
         xt = np.ascontiguousarray(x.transpose(1, 0, 2))  # time-major (T, n, F)
-        projected = np.matmul(xt.reshape(n_steps * n, -1), self.kernel)
-        projected = projected.reshape(n_steps, n, -1)
-        projected += self.bias
-        trajectory = self.cell.new_trajectory(projected)
+        trajectory = self.cell.project(xt, self.params)
+        step, params = self.cell.step, self.params
         for t in range(n_steps):
-            self.cell.step(t, trajectory, self.params)
+            step(t, trajectory, params)
         return xt, trajectory
 
     def _output(self, h):
@@ -115,60 +114,37 @@ class RNN(Layer):
         return self._output(trajectory["h"])
 
     def _through_time(self, delta, trajectory):
-        """Back-propagation through time: the gradients with respect to the
-        input projections and the recurrent projections of every step
-        (time-major; the same array when the cell makes them equal), given
-        ``delta``, the gradient w.r.t. the output."""
+        """Back-propagation through time, given ``delta``, the gradient w.r.t.
+        the output: the cell records each step's gradients in
+        ``trajectory``."""
         h = trajectory["h"]
         n_steps, n, _ = h.shape
         upstream = delta.transpose(1, 0, 2) if self.return_sequences else None
-        d_input = d_recurrent = None
         dh, carry = np.zeros((n, self.units), dtype=h.dtype), None
+        step_back, params = self.cell.step_back, self.params
         for t in range(n_steps - 1, -1, -1):
             if upstream is not None:
                 dh += upstream[t]
             elif t == n_steps - 1:
                 dh += delta
-            d_in, d_rec, dh, carry = self.cell.step_back(
-                t, dh, carry, trajectory, self.params
-            )
-            if d_input is None:
-                d_input = np.empty((n_steps, *d_in.shape), dtype=h.dtype)
-                d_recurrent = d_input if d_rec is d_in else np.empty_like(d_input)
-            d_input[t] = d_in
-            if d_recurrent is not d_input:
-                d_recurrent[t] = d_rec
-        return d_input, d_recurrent
+            dh, carry = step_back(t, dh, carry, trajectory, params)
 
-    def _input_from(self, d_input):
-        """Gradient w.r.t. the ``(n, T, F)`` input, from :meth:`_through_time`."""
-        n_steps, n, width = d_input.shape
-        dx = np.matmul(d_input.reshape(n_steps * n, width), self.kernel.T)
-        return dx.reshape(n_steps, n, -1).transpose(1, 0, 2)
+    def _input_from(self, trajectory):
+        """Gradient w.r.t. the ``(n, T, F)`` input, after :meth:`_through_time`."""
+        return self.cell.input_gradient(trajectory, self.params).transpose(1, 0, 2)
 
     def backward(self, delta, need_input_grad=True):
         xt, trajectory = self._xt, self._trajectory
-        h = trajectory["h"]
-        n_steps, n, u = h.shape
-        d_input, d_recurrent = self._through_time(delta, trajectory)
-        width = d_input.shape[2]
-        flat = d_input.reshape(n_steps * n, width)
-        np.matmul(xt.reshape(n_steps * n, -1).T, flat, out=self.grads["kernel"])
-        np.sum(flat, axis=0, out=self.grads["bias"])
-        np.matmul(  # h_{-1} = 0: step 0 adds nothing
-            h[:-1].reshape((n_steps - 1) * n, u).T,
-            d_recurrent[1:].reshape((n_steps - 1) * n, width),
-            out=self.grads["recurrent_kernel"],
-        )
-        if "recurrent_bias" in self.grads:
-            np.sum(d_recurrent, axis=(0, 1), out=self.grads["recurrent_bias"])
+        self._through_time(delta, trajectory)
+        self.cell.weight_gradients(xt, trajectory, self.grads)
         if not need_input_grad:
             return None
-        return self._input_from(d_input)
+        return self._input_from(trajectory)
 
     def trace(self, x):
         _, trajectory = self._unroll(x)
         return self._output(trajectory["h"]), trajectory
 
     def input_gradient(self, delta, record):
-        return self._input_from(self._through_time(delta, record)[0])
+        self._through_time(delta, record)
+        return self._input_from(record)
