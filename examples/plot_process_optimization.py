@@ -13,7 +13,7 @@ network and a small ensemble of networks, and let
 simulated, we can then do what a plant cannot do cheaply: run each
 recommendation on the noise-free line, and compare it with the best run in the
 data and with the true optimum of the line. The guide page
-:ref:`optimize` explains the method.
+:doc:`/guide/optimize` explains the method.
 """
 
 # %%

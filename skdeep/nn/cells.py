@@ -477,14 +477,16 @@ class LSTMCell(GateMajorCell):
 
 
 class GRUCell(GateMajorCell):
-    """Gated recurrent unit, PyTorch's formulas and gate order (reset,
-    update, new), the reset gate applied after the recurrent product (Keras'
-    ``reset_after=True``)::
+    """Gated recurrent unit, with PyTorch's formulas.
+
+    The gates come in PyTorch's order (reset, update, new), the reset gate
+    applied after the recurrent product, as Keras' ``reset_after=True``. One
+    step, block by block::
 
         r, z = sigmoid(x_t @ kernel + bias + h_{t-1} @ recurrent_kernel +
-                       recurrent_bias), first two blocks
-        n = act(x_t @ kernel_n + bias_n + r * (h_{t-1} @ recurrent_kernel_n
-                + recurrent_bias_n))
+                       recurrent_bias), the first two blocks
+        n = act(x_t @ kernel_n + bias_n +
+                r * (h_{t-1} @ recurrent_kernel_n + recurrent_bias_n))
         h_t = (1 - z) * n + z * h_{t-1}
 
     Examples
