@@ -399,7 +399,8 @@ class BaseNeuralNetwork(CallbackSupportMixin, BaseEstimator, metaclass=ABCMeta):
             )
             y_val, Y_val = self._encode_validation_targets(y_val, dtype, commit)
         check_validation_scale(X, X_val, estimator_name=type(self).__name__)
-        if Y_val.shape[1:] != Y.shape[1:]:
+        # sequences of different lengths may differ in length, not in outputs
+        if Y_val.ndim != Y.ndim or Y_val.shape[-1] != Y.shape[-1]:
             raise ValueError(
                 f"y_val has shape {Y_val.shape[1:]} per sample but y has {Y.shape[1:]}."
             )

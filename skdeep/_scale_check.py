@@ -26,7 +26,8 @@ def _column_moments(X) -> tuple[np.ndarray, np.ndarray, int]:
     X : ndarray of shape (n_samples, n_features) or (n_samples, n_steps, \
 n_features), or sparse matrix of shape (n_samples, n_features)
         Data. For sequences the last axis holds the features; samples and time
-        steps are pooled. Sparse input is not densified.
+        steps are pooled, padded steps (NaN) left out. Sparse input is not
+        densified.
 
     Returns
     -------
@@ -46,6 +47,8 @@ n_features), or sparse matrix of shape (n_samples, n_features)
         return np.asarray(mean, np.float64), np.asarray(var, np.float64), X.shape[0]
     X = np.asarray(X)
     X = X.reshape(-1, X.shape[-1])
+    if X.dtype.kind == "f" and X.shape[1] and np.isnan(X[:, 0]).any():
+        X = X[~np.isnan(X[:, 0])]  # the padded steps of sequences
     mean = X.mean(axis=0, dtype=np.float64)
     var = X.var(axis=0, dtype=np.float64)
     return mean, var, X.shape[0]

@@ -10,16 +10,24 @@ import numpy as np
 import scipy.sparse as sp
 from sklearn.base import is_classifier
 from sklearn.utils._param_validation import Interval, StrOptions
-from sklearn.utils.validation import check_is_fitted, validate_data
+from sklearn.utils.validation import (
+    check_array,
+    check_is_fitted,
+    check_X_y,
+    validate_data,
+)
 
 from ._base import BaseNeuralNetwork
 from ._checks import reject_time_values
 from ._docs import _SHARED_ATTRIBUTES, _SHARED_PARAMETERS, _doc_filler
+from ._sequence_methods import SequenceClassification, SequenceRegression, pooled_r2
+from ._sequences import VariableLengthSequences, variable_length
 from ._tasks import ClassifierTask, RegressorTask, _check_target_range
 from .nn import losses as _losses
 from .nn.cells import CELLS
 from .nn.layers import Dense
 from .nn.network import Sequential
+from .nn.padding import mark_padding, padded_steps
 from .nn.recurrent import RNN
 
 __all__ = ["RNNRegressor", "RNNClassifier", "SimpleRNN", "SimpleRNNClassifier"]
@@ -73,7 +81,10 @@ _RNN_ATTRIBUTES = """
         parameter vector, which may be overwritten in place to load weights.
 
     n_timesteps_in_ : int
-        Sequence length seen during fit; predictions need the same length.
+        Sequence length seen during fit (the longest, for sequences of
+        different lengths); sequences of different lengths (a list, or
+        ``lengths``/``mask``) may have any length, 3-D arrays need this one
+        unless the model was fitted on sequences of different lengths.
 
     n_features_per_step_ : int
         Features per time step seen during fit.
@@ -218,7 +229,8 @@ class BaseRecurrentNetwork(BaseNeuralNetwork):
         if n_steps is not None and n_steps != self.n_timesteps_in_:
             raise ValueError(
                 f"X has sequences of {n_steps} time steps, but {name} was fitted on "
-                f"{self.n_timesteps_in_}; pad, crop or window them to that length."
+                f"{self.n_timesteps_in_}; pad, crop or window them to that length, "
+                "or pass them as a list of sequences (or padded, with lengths=)."
             )
 
     def _sequence_targets(self, y, n_steps):
@@ -233,8 +245,57 @@ class BaseRecurrentNetwork(BaseNeuralNetwork):
         n_outputs = 1 if y.ndim == 2 else y.shape[2]
         return y.reshape(len(y), -1), n_outputs
 
+    def _validate_variable_length(
+        self, sequences: VariableLengthSequences, y, *, reset, dtype
+    ):
+        """:meth:`_validate_training_data` of sequences of different lengths:
+        right-padded, NaN past each end (:mod:`skdeep.nn.padding`)."""
+        n, n_steps, n_features = sequences.shape
+        if not reset:
+            self._check_step_shape(None, n_features)
+        n_outputs = None
+        if self._returns_sequences():
+            y, n_outputs = self._sequence_targets(sequences.targets(y), n_steps)
+        X = sequences.values.reshape(n, n_steps * n_features)
+        checks = {"multi_output": True, "dtype": dtype}
+        checks["y_numeric"] = not is_classifier(self)
+        if reset:
+            X, y = validate_data(self, X, y, reset=True, **checks)
+            self.n_timesteps_in_, self.n_features_per_step_ = n_steps, n_features
+            self._fitted_on_variable_lengths = True
+        else:
+            X, y = check_X_y(X, y, **checks)
+        X = X.reshape(n, n_steps, n_features).copy()
+        mark_padding(X, sequences.lengths)
+        if n_outputs is not None:
+            y = y.reshape(n, n_steps, n_outputs).astype(np.float64, copy=True)
+            mark_padding(y, sequences.lengths)
+        return X, y
+
+    def _variable_length(self, X, *, reset: bool) -> VariableLengthSequences | None:
+        """``X`` as sequences of different lengths, or None. A model fitted
+        on sequences of different lengths also reads 3-D arrays of any length
+        so."""
+        sequences = variable_length(X)
+        if (
+            sequences is None
+            and not reset
+            and self.__dict__.get("_fitted_on_variable_lengths", False)
+            and getattr(X, "ndim", None) == 3
+        ):
+            n, n_steps = X.shape[:2]
+            sequences = variable_length(X, lengths=np.full(n, n_steps))
+        return sequences
+
     def _validate_training_data(self, X, y, *, reset, dtype=(np.float64, np.float32)):
+        sequences = self._variable_length(X, reset=reset)
+        if sequences is not None:
+            return self._validate_variable_length(
+                sequences, y, reset=reset, dtype=dtype
+            )
         X, n_steps, n_features = self._as_sequences(X, fitting=reset)
+        if reset:
+            self._fitted_on_variable_lengths = False
         n_outputs = None
         if self._returns_sequences():
             y, n_outputs = self._sequence_targets(y, n_steps)
@@ -257,6 +318,13 @@ class BaseRecurrentNetwork(BaseNeuralNetwork):
 
     def _validate_predict_input(self, X):
         check_is_fitted(self)
+        sequences = self._variable_length(X, reset=False)
+        if sequences is not None:
+            n, n_steps, n_features = sequences.shape
+            self._check_step_shape(None, n_features)
+            X = sequences.values.reshape(n, n_steps * n_features)
+            X = check_array(X, dtype=self._network.dtype).reshape(sequences.shape)
+            return mark_padding(X.copy(), sequences.lengths)
         X, _, _ = self._as_sequences(X, fitting=False)
         X = validate_data(
             self, X, accept_sparse=False, dtype=self._network.dtype, reset=False
@@ -275,7 +343,7 @@ class BaseRecurrentNetwork(BaseNeuralNetwork):
 
 
 @_filler(_CELL_PARAMETERS, many_to_many=True)
-class RNNRegressor(RegressorTask, BaseRecurrentNetwork):
+class RNNRegressor(SequenceRegression, RegressorTask, BaseRecurrentNetwork):
     """Recurrent network for sequence regression, with LSTM, GRU or simple cells.
 
     Reads sequences ``(n_samples, n_timesteps, n_features)`` (or 2-D arrays of
@@ -422,6 +490,11 @@ class RNNRegressor(RegressorTask, BaseRecurrentNetwork):
         return Y.ravel() if Y.shape[1] == 1 else Y
 
     def _score_output(self, output, y, sample_weight):
+        y = np.asarray(y)
+        if output.ndim == 3 and np.isnan(y).any():  # sequences of different lengths
+            Y = y.reshape(output.shape)
+            real = padded_steps(Y)
+            return pooled_r2(Y, output, ~real, sample_weight)
         return super()._score_output(output.reshape(len(output), -1), y, sample_weight)
 
     def _predict(self, X):
@@ -443,22 +516,9 @@ class RNNRegressor(RegressorTask, BaseRecurrentNetwork):
             sw_val,
         )
 
-    def score(self, X, y, sample_weight=None):
-        """R^2 of the predictions (over every time step with ``return_sequences``).
-
-        Parameters
-        ----------
-        X : array-like of shape (n_samples, n_timesteps, n_features)
-            Sequences.
-        y : array-like
-            True targets.
-        sample_weight : array-like of shape (n_samples,), default=None
-            Sample weights.
-
-        Returns
-        -------
-        float
-        """
+    def _score_sequences(self, X, y, sample_weight):
+        """:meth:`score` of sequences of one length, or of one prediction per
+        sequence."""
         from sklearn.metrics import r2_score
 
         y_pred = self.predict(X)
@@ -473,7 +533,7 @@ class RNNRegressor(RegressorTask, BaseRecurrentNetwork):
 
 
 @_filler(_CELL_PARAMETERS, many_to_many=False)
-class RNNClassifier(ClassifierTask, BaseRecurrentNetwork):
+class RNNClassifier(SequenceClassification, ClassifierTask, BaseRecurrentNetwork):
     """Recurrent network for sequence classification, with LSTM, GRU or
     simple cells.
 

@@ -96,6 +96,9 @@ class Layer:
     #: non-trainable state updated by training (moving statistics): restored
     #: with the weights when training diverges
     state_names: tuple[str, ...] = ()
+    #: whether ``forward`` and ``trace`` take the ``lengths`` of right-padded
+    #: sequences (:mod:`skdeep.nn.padding`)
+    reads_lengths: bool = False
     #: attributes that hold views, buffers or caches, never pickled
     _transient: tuple[str, ...] = ("_x", "_z", "_a", "_out", "_dx", "_cache", "_ones")
 

@@ -16,6 +16,7 @@ import numpy as np
 
 from ._memory import check_fits_in_memory
 from .layers import Layer
+from .padding import split_padding
 
 __all__ = ["Sequential", "CHUNK_ELEMENTS"]
 
@@ -201,9 +202,15 @@ class Sequential:
 
         In training mode the layers write into their preallocated buffers and keep
         caches for :meth:`backward`; otherwise fresh arrays are allocated.
+        Right-padded sequences (NaN past their ends, :mod:`skdeep.nn.padding`)
+        reach the layers as zeros, with their lengths for the recurrent ones.
         """
+        x, lengths = split_padding(x)
         for layer in self.layers:
-            x = layer.forward(x, training=training)
+            if lengths is not None and layer.reads_lengths:
+                x = layer.forward(x, training=training, lengths=lengths)
+            else:
+                x = layer.forward(x, training=training)
         return x
 
     def backward(self, delta: np.ndarray) -> np.ndarray:
@@ -296,9 +303,13 @@ class Sequential:
         return x if k == 1 else x[np.repeat(np.arange(x.shape[0]), k)]
 
     def _trace(self, x):
+        x, lengths = split_padding(x)
         records = []
         for layer in self.layers:
-            x, record = layer.trace(x)
+            if lengths is not None and layer.reads_lengths:
+                x, record = layer.trace(x, lengths=lengths)
+            else:
+                x, record = layer.trace(x)
             records.append(record)
         return x, records
 

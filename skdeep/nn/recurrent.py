@@ -6,6 +6,12 @@ time. Internally it works time-major; the cell projects the inputs of all
 steps in one matrix product, does one step at a time, and turns the
 gradients it recorded into weight gradients with one product over all steps
 (see the cell contract in :mod:`skdeep.nn.cells`).
+
+Sequences of different lengths come right-padded, with their lengths
+(:mod:`skdeep.nn.padding`): the layer unrolls every step, reads each
+sequence's output at its last real step (or zeros at its padded steps) and
+lets no gradient into the padded steps, so they change neither outputs nor
+gradients.
 """
 
 from __future__ import annotations
@@ -15,6 +21,7 @@ import numpy as np
 from . import cells as _cells
 from .cells import GRUCell, LSTMCell, SimpleRNNCell
 from .layers import Layer
+from .padding import step_mask
 
 __all__ = ["RNN", "SimpleRNNCell", "LSTMCell", "GRUCell"]
 
@@ -50,7 +57,8 @@ class RNN(Layer):
     """
 
     penalized = ("kernel", "recurrent_kernel")
-    _transient = Layer._transient + ("_xt", "_trajectory")
+    reads_lengths = True
+    _transient = Layer._transient + ("_xt", "_trajectory", "_lengths")
 
     def __init__(
         self,
@@ -104,22 +112,43 @@ class RNN(Layer):
             step(t, trajectory, params)
         return xt, trajectory
 
-    def _output(self, h):
-        return h.transpose(1, 0, 2) if self.return_sequences else h[-1]
+    def _output(self, h, lengths=None):
+        """The layer's output from the states ``h`` of every step ``(T, n,
+        units)``: the last real step's, or every step's (zeros past the end)."""
+        if lengths is None:
+            return h.transpose(1, 0, 2) if self.return_sequences else h[-1]
+        if not self.return_sequences:
+            return h[lengths - 1, np.arange(h.shape[1])]
+        real = step_mask(lengths, h.shape[0])
+        return h.transpose(1, 0, 2) * real[..., None]
 
-    def forward(self, x, training=False):
+    def forward(self, x, training=False, lengths=None):
+        """Output of the layer; ``lengths``: each sequence's number of real
+        steps when ``x`` is right-padded (None: every step is real)."""
         xt, trajectory = self._unroll(x)
         if training:
-            self._xt, self._trajectory = xt, trajectory
-        return self._output(trajectory["h"])
+            self._xt, self._trajectory, self._lengths = xt, trajectory, lengths
+        return self._output(trajectory["h"], lengths)
 
-    def _through_time(self, delta, trajectory):
+    def _upstream(self, delta, lengths, n_steps):
+        """The gradient w.r.t. each step's state from outside the layer,
+        time-major ``(T, n, units)``, or None for the last step only."""
+        if lengths is None:
+            return delta.transpose(1, 0, 2) if self.return_sequences else None
+        if self.return_sequences:
+            real = step_mask(lengths, n_steps)
+            return (delta * real[..., None]).transpose(1, 0, 2)
+        upstream = np.zeros((n_steps, *delta.shape), dtype=delta.dtype)
+        upstream[lengths - 1, np.arange(delta.shape[0])] = delta
+        return upstream
+
+    def _through_time(self, delta, trajectory, lengths=None):
         """Back-propagation through time, given ``delta``, the gradient w.r.t.
         the output: the cell records each step's gradients in
         ``trajectory``."""
         h = trajectory["h"]
         n_steps, n, _ = h.shape
-        upstream = delta.transpose(1, 0, 2) if self.return_sequences else None
+        upstream = self._upstream(delta, lengths, n_steps)
         dh, carry = np.zeros((n, self.units), dtype=h.dtype), None
         step_back, params = self.cell.step_back, self.params
         for t in range(n_steps - 1, -1, -1):
@@ -135,16 +164,17 @@ class RNN(Layer):
 
     def backward(self, delta, need_input_grad=True):
         xt, trajectory = self._xt, self._trajectory
-        self._through_time(delta, trajectory)
+        self._through_time(delta, trajectory, self._lengths)
         self.cell.weight_gradients(xt, trajectory, self.grads)
         if not need_input_grad:
             return None
         return self._input_from(trajectory)
 
-    def trace(self, x):
+    def trace(self, x, lengths=None):
         _, trajectory = self._unroll(x)
-        return self._output(trajectory["h"]), trajectory
+        return self._output(trajectory["h"], lengths), (trajectory, lengths)
 
     def input_gradient(self, delta, record):
-        self._through_time(delta, record)
-        return self._input_from(record)
+        trajectory, lengths = record
+        self._through_time(delta, trajectory, lengths)
+        return self._input_from(trajectory)

@@ -44,6 +44,7 @@ from .divergence import (
 from .losses import Loss
 from .network import Sequential
 from .optimizers import OPTIMIZERS, Optimizer
+from .padding import padded_steps
 from .penalties import Penalty
 from .stopping import Stopping
 from .threads import BlasThreadTuner
@@ -216,14 +217,33 @@ class EpochHooks:
 
 def sequence_rows(Y: np.ndarray, raw: np.ndarray, sample_weight):
     """Sequence outputs ``(n, T, k)`` as ``(n * T, k)`` rows, each time step
-    weighted by its sample's weight: the loss of a many-to-many network is
-    its mean over samples and time steps. 2-D outputs are returned as is."""
+    weighted by its sample's weight, and the normalizer of their loss: the
+    loss of a many-to-many network is its mean over samples and time steps.
+
+    Padded steps of the targets (NaN, :mod:`skdeep.nn.padding`) get weight
+    zero (and a zero target), so the mean runs over the real steps only.
+    2-D outputs are returned as they are, with the weights' sum (or the row
+    count) as the normalizer.
+
+    Returns
+    -------
+    Y, raw, sample_weight, normalizer
+    """
     if raw.ndim != 3:
-        return Y, raw, sample_weight
-    n_steps = raw.shape[1]
-    flat_sw = None if sample_weight is None else np.repeat(sample_weight, n_steps)
+        total = raw.shape[0] if sample_weight is None else sample_weight.sum()
+        return Y, raw, sample_weight, float(total)
+    n, n_steps = raw.shape[:2]
     shape = (-1, raw.shape[-1])
-    return Y.reshape(shape), raw.reshape(shape), flat_sw
+    flat_sw = None if sample_weight is None else np.repeat(sample_weight, n_steps)
+    total = n if sample_weight is None else float(sample_weight.sum())
+    normalizer = total * n_steps
+    padded = padded_steps(Y)
+    if padded is not None:
+        real = ~padded.ravel()
+        flat_sw = real.astype(raw.dtype) if flat_sw is None else flat_sw * real
+        normalizer = float(flat_sw.sum())
+        Y = np.where(padded[..., None], 0, Y)
+    return Y.reshape(shape), raw.reshape(shape), flat_sw, normalizer
 
 
 def mean_loss(loss: Loss, Y: np.ndarray, raw: np.ndarray, sample_weight=None):
@@ -237,7 +257,7 @@ def mean_loss(loss: Loss, Y: np.ndarray, raw: np.ndarray, sample_weight=None):
     >>> float(mean_loss(SquaredError(), Y, raw))
     0.5
     """
-    return loss(*sequence_rows(Y, raw, sample_weight))
+    return loss(*sequence_rows(Y, raw, sample_weight)[:3])
 
 
 def objective_terms(
@@ -261,19 +281,21 @@ def objective_terms(
     n = X.shape[0]
     sw_sum = n if sample_weight is None else float(sample_weight.sum())
     chunk = network.chunk_rows(X.shape[1:])
-    total = 0.0
+    total = total_weight = 0.0
     for start in range(0, n, chunk):
         rows = slice(start, min(start + chunk, n))
         sw = None if sample_weight is None else sample_weight[rows]
-        weight = rows.stop - rows.start if sw is None else float(sw.sum())
-        if weight > 0:
+        if sw is None or sw.sum() > 0:
             raw = network.forward(X[rows])
-            total += float(mean_loss(loss, Y[rows], raw, sw)) * weight
+            *terms, weight = sequence_rows(Y[rows], raw, sw)
+            if weight > 0:
+                total += float(loss(*terms)) * weight
+                total_weight += weight
     penalty_term = 0.0
     if penalty is not None and alpha > 0 and network.n_penalized:
         penalty_term = alpha * float(penalty.value(network.penalized_params))
         penalty_term *= n_batches / sw_sum
-    return total / sw_sum, penalty_term
+    return total / total_weight, penalty_term
 
 
 def objective(
@@ -317,10 +339,8 @@ def objective(
         return 0.0
     raw = network.forward(X, training=True)
     if raw.ndim == 3:  # sequence outputs: the loss is a mean over time steps too
-        flat_Y, flat, flat_sw = sequence_rows(Y, raw, sample_weight)
-        value, delta = loss.loss_gradient(
-            flat_Y, flat, flat_sw, sw_sum * raw.shape[1], out=flat
-        )
+        flat_Y, flat, flat_sw, normalizer = sequence_rows(Y, raw, sample_weight)
+        value, delta = loss.loss_gradient(flat_Y, flat, flat_sw, normalizer, out=flat)
         delta = delta.reshape(raw.shape)
     else:
         value, delta = loss.loss_gradient(Y, raw, sample_weight, sw_sum, out=raw)
