@@ -11,6 +11,7 @@ from sklearn.utils._param_validation import Interval
 from sklearn.utils.validation import check_is_fitted, validate_data
 
 from ._checks import reject_time_values
+from ._sequences import variable_length
 
 __all__ = ["SequenceScaler"]
 
@@ -23,7 +24,9 @@ class SequenceScaler(OneToOneFeatureMixin, TransformerMixin, BaseEstimator):
     ``make_pipeline(SequenceScaler(), SimpleRNN())`` works. Every time step
     of a feature is shifted and scaled alike, which keeps the shape of the
     sequences. 2-D input is read as :class:`~skdeep.SimpleRNN` reads it:
-    univariate sequences, or ``n_features_per_step`` features per step.
+    univariate sequences, or ``n_features_per_step`` features per step. A
+    list of sequences of different lengths is scaled over all their steps and
+    returned as a list of ``(n_timesteps_i, n_features)`` arrays.
 
     Parameters
     ----------
@@ -114,14 +117,22 @@ class SequenceScaler(OneToOneFeatureMixin, TransformerMixin, BaseEstimator):
         self : SequenceScaler
         """
         self._validate_params()
-        _, X3, _ = self._split(X, reset=True)
-        values = X3.reshape(-1, X3.shape[2])
-        self.mean_ = values.mean(axis=0) if self.with_mean else np.zeros(X3.shape[2])
+        sequences = variable_length(X)
+        if sequences is not None:
+            values = sequences.values[sequences.real_steps()]
+            self.__dict__.pop("feature_names_in_", None)
+            n, n_steps, self.n_features_per_step_ = sequences.shape
+            self.n_features_in_ = n_steps * self.n_features_per_step_
+        else:
+            _, X3, _ = self._split(X, reset=True)
+            values = X3.reshape(-1, X3.shape[2])
+        n_features = values.shape[1]
+        self.mean_ = values.mean(axis=0) if self.with_mean else np.zeros(n_features)
         if self.with_std:
             scale = values.std(axis=0)
             scale[scale < 10 * np.finfo(scale.dtype).eps] = 1.0
         else:
-            scale = np.ones(X3.shape[2])
+            scale = np.ones(n_features)
         self.scale_ = scale
         return self
 
@@ -138,9 +149,23 @@ class SequenceScaler(OneToOneFeatureMixin, TransformerMixin, BaseEstimator):
         ndarray of the shape of ``X``
         """
         check_is_fitted(self)
+        sequences = self._sequences_of_different_lengths(X)
+        if sequences is not None:
+            dtype = sequences.values.dtype
+            scale, mean = self.scale_.astype(dtype), self.mean_.astype(dtype)
+            return sequences.restore((sequences.values - mean) / scale)
         X2, X3, is_3d = self._split(X, reset=False)
         out = (X3 - self.mean_.astype(X3.dtype)) / self.scale_.astype(X3.dtype)
         return out if is_3d else out.reshape(X2.shape)
+
+    def _sequences_of_different_lengths(self, X):
+        sequences = variable_length(X)
+        if sequences is not None and sequences.shape[2] != self.n_features_per_step_:
+            raise ValueError(
+                f"X has {sequences.shape[2]} features per time step, but "
+                f"SequenceScaler is expecting {self.n_features_per_step_}."
+            )
+        return sequences
 
     def inverse_transform(self, X):
         """Undo :meth:`transform`.
@@ -155,6 +180,11 @@ class SequenceScaler(OneToOneFeatureMixin, TransformerMixin, BaseEstimator):
         ndarray of the shape of ``X``
         """
         check_is_fitted(self)
+        sequences = self._sequences_of_different_lengths(X)
+        if sequences is not None:
+            dtype = sequences.values.dtype
+            scale, mean = self.scale_.astype(dtype), self.mean_.astype(dtype)
+            return sequences.restore(sequences.values * scale + mean)
         X2, X3, is_3d = self._split(X, reset=False)
         out = X3 * self.scale_.astype(X3.dtype) + self.mean_.astype(X3.dtype)
         return out if is_3d else out.reshape(X2.shape)

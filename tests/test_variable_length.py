@@ -233,3 +233,28 @@ def test_padded_many_to_many_targets_must_be_padded_like_x():
         regressor(return_sequences=True).fit(
             np.ones((2, 5, F)), np.ones((2, 4)), lengths=[3, 5]
         )
+
+
+@pytest.mark.filterwarnings("ignore::sklearn.exceptions.ConvergenceWarning")
+def test_sequence_scaler_scales_a_list_over_its_real_steps_in_a_pipeline():
+    from sklearn.pipeline import make_pipeline
+
+    from skdeep import SequenceScaler
+
+    rng = np.random.RandomState(8)
+    X = [rng.normal(3.0, 2.0, size=(len_, F)) for len_ in rng.randint(2, 9, 30)]
+    scaler = SequenceScaler().fit(X)
+    steps = np.concatenate(X)
+    np.testing.assert_allclose(scaler.mean_, steps.mean(axis=0))
+    np.testing.assert_allclose(scaler.scale_, steps.std(axis=0))
+    scaled = scaler.transform(X)
+    assert [s.shape for s in scaled] == [s.shape for s in X]
+    np.testing.assert_allclose(scaled[3], (X[3] - steps.mean(0)) / steps.std(0))
+    restored = scaler.inverse_transform(scaled)
+    np.testing.assert_allclose(np.concatenate(restored), steps)
+    with pytest.raises(ValueError, match="features per time step"):
+        scaler.transform([np.ones((2, F + 1)), np.ones((3, F + 1))])
+    y = [s[-1, 0] for s in X]
+    pipe = make_pipeline(SequenceScaler(), regressor()).fit(X, y)
+    alone = regressor().fit(scaled, y)
+    np.testing.assert_allclose(pipe.predict(X), alone.predict(scaled))
