@@ -48,10 +48,16 @@ class VariableLengthSequences:
     layout : {'list', 'lengths'} or ndarray of bool of shape (n_samples, n_timesteps)
         Where the sequences came from: a list, a right-padded array, or the
         ``mask`` of an array whose real steps sat elsewhere.
+    caller_steps : int, default=None
+        Time steps of the caller's padded array, when it had more than the
+        longest sequence (None: as many).
     """
 
-    def __init__(self, values: np.ndarray, lengths: np.ndarray, layout) -> None:
+    def __init__(
+        self, values: np.ndarray, lengths: np.ndarray, layout, caller_steps=None
+    ) -> None:
         self.values, self.lengths, self.layout = values, lengths, layout
+        self.caller_steps = values.shape[1] if caller_steps is None else caller_steps
 
     @property
     def n_samples(self) -> int:
@@ -67,8 +73,9 @@ class VariableLengthSequences:
         return self.n_samples
 
     def real_steps(self) -> np.ndarray:
-        """``(n_samples, n_timesteps)`` booleans, True at the real steps."""
-        return step_mask(self.lengths, self.values.shape[1])
+        """``(n_samples, n_timesteps)`` booleans, True at the real steps of
+        :attr:`values` (as long as the longest sequence)."""
+        return step_mask(self.lengths, int(self.lengths.max()))
 
     def targets(self, y) -> np.ndarray:
         """Many-to-many targets in the layout of :attr:`values`: zeros at the
@@ -76,7 +83,7 @@ class VariableLengthSequences:
         if isinstance(self.layout, str) and self.layout == "list":
             return self._targets_of_a_list(y)
         y = np.asarray(y)
-        n, n_steps = self.n_samples, self._caller_steps()
+        n, n_steps = self.n_samples, self.caller_steps
         if y.ndim not in (2, 3) or y.shape[:2] != (n, n_steps):
             raise ValueError(
                 "With return_sequences=True, y must be padded like X: of shape "
@@ -85,22 +92,20 @@ class VariableLengthSequences:
             )
         return self._moved_to_front(y)
 
-    def _caller_steps(self) -> int:
-        if isinstance(self.layout, np.ndarray):
-            return self.layout.shape[1]
-        return self.values.shape[1]
-
     def _moved_to_front(self, array: np.ndarray) -> np.ndarray:
         """``array`` of the caller's padded layout with each sequence's real
         steps first and zeros after them (the layout of :attr:`values`)."""
         real = self.layout if isinstance(self.layout, np.ndarray) else None
         front = self.real_steps()
-        out = np.zeros((self.n_samples, self.values.shape[1], *array.shape[2:]))
+        if real is None:  # right padding: the real steps are where they go
+            real = np.zeros((self.n_samples, array.shape[1]), dtype=bool)
+            real[:, : front.shape[1]] = front
+        out = np.zeros((*front.shape, *array.shape[2:]))
         if array.dtype.kind == "f":
             out = out.astype(array.dtype)
         elif array.dtype.kind not in "iub":
             raise TypeError(f"Sequence values must be numeric; got {array.dtype}.")
-        out[front] = array[front if real is None else real]
+        out[front] = array[real]
         return out
 
     def _targets_of_a_list(self, y) -> np.ndarray:
@@ -125,7 +130,7 @@ class VariableLengthSequences:
         stacked = np.concatenate(parts)
         if stacked.dtype.kind not in "fiub":
             raise TypeError(f"Target sequences must be numeric; got {stacked.dtype}.")
-        out = np.zeros((self.n_samples, self.values.shape[1], *stacked.shape[1:]))
+        out = np.zeros((self.n_samples, int(self.lengths.max()), *stacked.shape[1:]))
         out[self.real_steps()] = stacked
         return out
 
@@ -136,7 +141,10 @@ class VariableLengthSequences:
         front = self.real_steps()
         if isinstance(self.layout, str) and self.layout == "list":
             return [outputs[i, :length] for i, length in enumerate(self.lengths)]
-        real = self.layout if isinstance(self.layout, np.ndarray) else front
+        if isinstance(self.layout, np.ndarray):
+            real = self.layout
+        else:
+            real = step_mask(self.lengths, self.caller_steps)
         restored = np.full((*real.shape, *outputs.shape[2:]), np.nan, outputs.dtype)
         restored[real] = outputs[front]
         return restored
@@ -223,7 +231,8 @@ def _from_padded(X, lengths, mask) -> VariableLengthSequences:
         )
     else:
         lengths, layout = _check_lengths(lengths, n, n_steps), "lengths"
-    sequences = VariableLengthSequences(values, lengths, layout)
+    sequences = VariableLengthSequences(values, lengths, layout, n_steps)
+    # the values keep the longest sequence's steps, no more
     sequences.values = sequences._moved_to_front(values)
     return sequences
 

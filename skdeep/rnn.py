@@ -49,7 +49,10 @@ _CELL_PARAMETERS = """
         The recurrent cell (:mod:`skdeep.nn.cells`): long short-term memory
         and gated recurrent units keep information over long sequences (the
         formulas and gate order of ``torch.nn.LSTM`` and ``torch.nn.GRU``);
-        the simple (Elman) cell forgets early steps.
+        the simple (Elman) cell forgets early steps. LSTM's forget gate starts
+        with bias 1 (Keras' default), GRU's update gate with the chrono
+        initialization over the fitted sequence length (see
+        :class:`~skdeep.nn.cells.GRUCell`).
 """
 
 _SIMPLE_CELL_PARAMETERS = """
@@ -155,6 +158,7 @@ class BaseRecurrentNetwork(BaseNeuralNetwork):
                 self.activation,
                 return_sequences=i < len(hidden) - 1 or self._returns_sequences(),
                 cell=self.cell,
+                timescale=self.n_timesteps_in_,
             )
             for i, units in enumerate(hidden)
         ]

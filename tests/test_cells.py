@@ -118,3 +118,28 @@ def test_forward_states_and_one_bptt_gradient_equal_torch(cell):
     if cell == "gru":
         np.testing.assert_allclose(grads["recurrent_bias"],
                                    twin.bias_hh_l0.grad.numpy(), atol=1e-9)  # fmt: skip
+
+
+def test_gru_chrono_initialization_spans_the_timescale():
+    """With a timescale the update gate's bias is log(U(1, T - 1)) per unit
+    (the other biases zero); without one every bias starts at zero."""
+    rng = np.random.RandomState(0)
+    net = Sequential([RNN(200, cell="gru", timescale=40)]).build(F, rng)
+    bias, u = net.layers[0].params["bias"], 200
+    update = bias[u : 2 * u]
+    assert update.min() >= 0 and update.max() <= np.log(39)
+    # log of a uniform draw: its exponential is uniform on [1, 39]
+    assert abs(np.exp(update).mean() - 20) < 2 and np.exp(update).std() > 9
+    assert not bias[:u].any() and not bias[2 * u :].any()
+    assert not net.layers[0].params["recurrent_bias"].any()
+    plain = Sequential([RNN(200, cell="gru")]).build(F, np.random.RandomState(0))
+    assert not plain.layers[0].params["bias"].any()
+
+
+def test_the_estimators_give_the_gru_their_sequence_length():
+    from skdeep import RNNRegressor
+
+    X = np.random.RandomState(0).normal(size=(20, 30, 2))
+    est = RNNRegressor(cell="gru", hidden_layer_sizes=(8, 8), max_iter=1)
+    network = est.fit(X, X[:, -1, 0])._network
+    assert [layer.cell.timescale for layer in network.layers[:2]] == [30, 30]

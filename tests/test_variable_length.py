@@ -47,6 +47,7 @@ def test_padding_one_length_changes_nothing(cell, return_sequences):
     est = regressor(cell=cell, return_sequences=return_sequences)
     reference = regressor(cell=cell, return_sequences=return_sequences).fit(X, y)
     est.fit(X_pad, y_pad, lengths=lengths)
+    assert est.n_timesteps_in_ == 5  # the longest sequence, not the padding
     np.testing.assert_allclose(
         est._network.params, reference._network.params, rtol=1e-9, atol=1e-12
     )

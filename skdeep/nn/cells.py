@@ -489,12 +489,22 @@ class GRUCell(GateMajorCell):
                 r * (h_{t-1} @ recurrent_kernel_n + recurrent_bias_n))
         h_t = (1 - z) * n + z * h_{t-1}
 
+    With ``timescale`` (the length of the sequences, set by the recurrent
+    estimators) the update gate's bias starts at ``log(U(1, timescale - 1))``
+    per unit, the chrono initialization (Tallec and Ollivier, 2018): units
+    then keep their state over up to ``timescale`` steps at first, where a
+    zero bias (Keras' and PyTorch's default, ``timescale=None``) halves it at
+    every step.
+
     Examples
     --------
     >>> cell = GRUCell(3)
     >>> sorted(cell.param_shapes(2))
     ['bias', 'kernel', 'recurrent_bias', 'recurrent_kernel']
     """
+
+    #: sequence length of the chrono initialization (None: zero biases)
+    timescale: int | None = None
 
     name = "gru"
     n_gates = 3
@@ -509,6 +519,13 @@ class GRUCell(GateMajorCell):
         shapes = super().param_shapes(n_in)
         shapes["recurrent_bias"] = (3 * self.units,)
         return shapes
+
+    def initialize(self, params, n_in, rng):
+        super().initialize(params, n_in, rng)
+        if self.timescale is not None and self.timescale > 2:
+            u = self.units
+            chrono = np.log(rng.uniform(1.0, self.timescale - 1.0, size=u))
+            params["bias"][u : 2 * u] = chrono
 
     def _step_weights(self, params, dtype):
         """The stacked blocks of a step: r and z whole (both biases), the

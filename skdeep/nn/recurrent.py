@@ -45,6 +45,10 @@ class RNN(Layer):
         Initializer of the recurrent kernel (Keras' defaults).
     cell : {'simple', 'lstm', 'gru'}, default='simple'
         The cell (:data:`skdeep.nn.cells.CELLS`).
+    timescale : int or None, default=None
+        Length of the sequences the layer will read, for the cells whose
+        initialization uses it (GRU's chrono initialization,
+        :class:`~skdeep.nn.cells.GRUCell`).
 
     Examples
     --------
@@ -68,12 +72,15 @@ class RNN(Layer):
         initializer: str = "glorot_uniform",
         recurrent_initializer: str = "orthogonal",
         cell: str = "simple",
+        timescale: int | None = None,
     ) -> None:
         super().__init__()
         self.units = int(units)
         self.cell = _cells.get(cell)(
             units, activation, initializer, recurrent_initializer
         )
+        if timescale is not None:
+            self.cell.timescale = int(timescale)
         self.return_sequences = bool(return_sequences)
         self.initializer = initializer
         self.recurrent_initializer = recurrent_initializer
