@@ -1,0 +1,208 @@
+"""A raw table as the tabular networks read it: one float matrix.
+
+:class:`TabularEncoder` is a scikit-learn ``ColumnTransformer`` of
+scikit-learn's own parts, chosen per column:
+
+- numeric (and boolean) columns: robust scaling (median, inter-quartile
+  range), the smooth clipping ``x / sqrt(1 + (x / 3)^2)``, missing values set
+  to 0 (the median) with an indicator column for each column that had any;
+- categorical columns with at most ``max_one_hot`` categories: one-hot, an
+  unknown or unseen-missing category at predict all zeros;
+- categorical columns with more: one integer code per column (the last
+  columns), read by :class:`~skdeep.nn.embedding.CategoricalEmbedding`;
+  missing values have a code of their own, and so do unknown categories.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+from sklearn.base import BaseEstimator, TransformerMixin
+from sklearn.compose import ColumnTransformer
+from sklearn.impute import SimpleImputer
+from sklearn.pipeline import make_pipeline
+from sklearn.preprocessing import (
+    FunctionTransformer,
+    OneHotEncoder,
+    OrdinalEncoder,
+    RobustScaler,
+)
+from sklearn.utils.validation import check_is_fitted
+
+from ._columns import categorical_columns
+
+__all__ = ["TabularEncoder", "smooth_clip"]
+
+
+def smooth_clip(x):
+    """``x / sqrt(1 + (x / 3)^2)``: about ``x`` near 0, bounded by 3.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> smooth_clip(np.array([0.0, 1.0, 100.0])).round(3).tolist()
+    [0.0, 0.949, 2.996]
+    """
+    return x / np.sqrt(1.0 + (x / 3.0) ** 2)
+
+
+def _as_labels(X):
+    """Categorical values as strings (mixed types sort), missing as NaN."""
+    frame = pd.DataFrame(X).astype(object)
+    labels = frame.where(frame.isna(), frame.astype(str)).where(frame.notna(), np.nan)
+    return labels.to_numpy()
+
+
+def _as_float(X):
+    """Numeric (and boolean) columns as floats."""
+    return pd.DataFrame(X).astype(np.float64).to_numpy()
+
+
+class _Codes(TransformerMixin, BaseEstimator):
+    """Integer codes ``0 .. k-1`` of the ``k`` known categories, ``k`` for a
+    missing value and ``k + 1`` for an unknown category."""
+
+    def fit(self, X, y=None):
+        self.encoder_ = OrdinalEncoder(
+            handle_unknown="use_encoded_value",
+            unknown_value=-1,
+            encoded_missing_value=-2,
+        ).fit(X)
+        self.cardinalities_ = [
+            len([c for c in cats if not pd.isna(c)]) + 2
+            for cats in self.encoder_.categories_
+        ]
+        return self
+
+    def transform(self, X):
+        codes = self.encoder_.transform(X)
+        known = np.array(self.cardinalities_, dtype=float) - 2
+        codes = np.where(codes == -1, known + 1, codes)
+        # missing, whether or not fit saw missing values in the column
+        return np.where((codes == -2) | pd.isna(X), known, codes)
+
+    def get_feature_names_out(self, input_features=None):
+        return self.encoder_.get_feature_names_out(input_features)
+
+
+class TabularEncoder(TransformerMixin, BaseEstimator):
+    """Encode a raw table (numeric, boolean, categorical, missing values)
+    into one float matrix for the tabular networks.
+
+    Parameters
+    ----------
+    categorical_features : "from_dtype", None or array-like, default="from_dtype"
+        Which columns are categorical (names, indices or a boolean mask), as
+        scikit-learn's ``HistGradientBoostingRegressor`` takes it.
+    max_one_hot : int, default=8
+        Categorical columns with at most this many categories are one-hot
+        encoded, the others get a learned embedding.
+
+    Attributes
+    ----------
+    n_dense_ : int
+        Output columns before the embedding codes.
+    cardinalities_ : list of int
+        Codes of each embedded column (its categories, missing and unknown).
+    column_transformer_ : ColumnTransformer
+        The fitted transformer.
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> X = pd.DataFrame({"t": [1.0, None, 3.0], "alloy": ["a", "b", "a"]})
+    >>> encoder = TabularEncoder().fit(X)
+    >>> encoder.transform(X).shape  # t, its missing indicator, two one-hot
+    (3, 4)
+    """
+
+    def __init__(self, categorical_features="from_dtype", max_one_hot=8):
+        self.categorical_features = categorical_features
+        self.max_one_hot = max_one_hot
+
+    def _column_groups(self, X):
+        categorical = categorical_columns(X, self.categorical_features)
+        frame = pd.DataFrame(X) if not hasattr(X, "iloc") else X
+        counts = [frame.iloc[:, j].nunique(dropna=True) for j in range(X.shape[1])]
+        indices = np.arange(X.shape[1])
+        few = categorical & (np.array(counts) <= self.max_one_hot)
+        return indices[~categorical], indices[few], indices[categorical & ~few]
+
+    def fit(self, X, y=None):
+        """Choose each column's encoding and fit it on ``X``.
+
+        Parameters
+        ----------
+        X : DataFrame or array-like of shape (n_samples, n_columns)
+            The table.
+        y : None
+            Ignored.
+
+        Returns
+        -------
+        self : TabularEncoder
+        """
+        numeric, few, many = self._column_groups(X)
+        labels = FunctionTransformer(_as_labels, feature_names_out="one-to-one")
+        parts = [
+            ("numeric", self._numeric_pipeline(), numeric),
+            ("one_hot", make_pipeline(labels, self._one_hot()), few),
+            ("codes", make_pipeline(labels, _Codes()), many),
+        ]
+        transformer = ColumnTransformer(
+            [part for part in parts if len(part[2])], sparse_threshold=0.0
+        )
+        self.column_transformer_ = transformer.fit(X)
+        self.cardinalities_ = (
+            transformer.named_transformers_["codes"][-1].cardinalities_
+            if len(many)
+            else []
+        )
+        n_out = len(transformer.get_feature_names_out())
+        self.n_dense_ = n_out - len(self.cardinalities_)
+        return self
+
+    @staticmethod
+    def _numeric_pipeline():
+        return make_pipeline(
+            FunctionTransformer(_as_float, feature_names_out="one-to-one"),
+            RobustScaler(quantile_range=(25.0, 75.0)),
+            FunctionTransformer(smooth_clip, feature_names_out="one-to-one"),
+            SimpleImputer(strategy="constant", fill_value=0.0, add_indicator=True),
+        )
+
+    @staticmethod
+    def _one_hot():
+        return OneHotEncoder(
+            handle_unknown="ignore", sparse_output=False, dtype=np.float64
+        )
+
+    def transform(self, X):
+        """Encode ``X``: the dense columns, then one code per embedded column.
+
+        Parameters
+        ----------
+        X : DataFrame or array-like of shape (n_samples, n_columns)
+            The table, with the columns seen in fit.
+
+        Returns
+        -------
+        ndarray of shape (n_samples, n_dense_ + len(cardinalities_))
+        """
+        check_is_fitted(self)
+        return np.asarray(self.column_transformer_.transform(X), dtype=np.float64)
+
+    def get_feature_names_out(self, input_features=None):
+        """Names of the output columns.
+
+        Parameters
+        ----------
+        input_features : None
+            Unused; the names seen in fit are used.
+
+        Returns
+        -------
+        ndarray of str
+        """
+        check_is_fitted(self)
+        return self.column_transformer_.get_feature_names_out()

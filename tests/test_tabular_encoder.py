@@ -1,0 +1,83 @@
+"""The tabular encoder: per-column encodings from scikit-learn's parts, and
+no error for unknown or missing categories at transform."""
+
+import numpy as np
+import pandas as pd
+import pytest
+
+from skdeep.tabular._columns import categorical_columns
+from skdeep.tabular._encoder import TabularEncoder, smooth_clip
+
+
+def table(n=40, seed=0):
+    rng = np.random.RandomState(seed)
+    return pd.DataFrame({
+        "t": rng.normal(10, 3, n),
+        "m": np.where(rng.rand(n) < 0.25, np.nan, rng.exponential(2, n)),
+        "ok": rng.rand(n) < 0.5,
+        "alloy": pd.Categorical(rng.choice(["a", "b", "c"], n)),
+        "lot": rng.choice([f"L{i}" for i in range(12)], n).astype(object),
+    })  # fmt: skip
+
+
+def test_numeric_columns_are_robust_scaled_clipped_and_imputed():
+    X = table()
+    Z = TabularEncoder().fit(X).transform(X)
+    m = X["m"].to_numpy()
+    q25, q50, q75 = np.nanpercentile(m, [25, 50, 75])
+    expected = smooth_clip((m - q50) / (q75 - q25))
+    np.testing.assert_allclose(Z[:, 1], np.where(np.isnan(m), 0.0, expected))
+    # the indicator of column m, after the three numeric columns
+    np.testing.assert_array_equal(Z[:, 3], np.isnan(m))
+    assert np.abs(Z[:, :3]).max() < 3
+
+
+def test_few_categories_are_one_hot_many_get_codes():
+    X = table()
+    encoder = TabularEncoder(max_one_hot=8).fit(X)
+    Z = encoder.transform(X)
+    names = list(encoder.get_feature_names_out())
+    assert names[-1] == "codes__lot" and encoder.n_dense_ == len(names) - 1
+    assert encoder.cardinalities_ == [X["lot"].nunique() + 2]
+    alloy = Z[:, [names.index(f"one_hot__alloy_{c}") for c in "abc"]]
+    np.testing.assert_array_equal(alloy.argmax(axis=1), X["alloy"].cat.codes)
+    codes = Z[:, -1]
+    assert set(codes) == set(range(X["lot"].nunique()))
+
+
+def test_unknown_and_missing_categories_get_codes_of_their_own():
+    X = table()
+    encoder = TabularEncoder().fit(X)
+    new = X.iloc[:3].copy()
+    new["lot"] = ["never seen", None, "L1"]
+    new["alloy"] = pd.Categorical(["z", None, "a"])
+    Z = encoder.transform(new)
+    k = X["lot"].nunique()
+    np.testing.assert_array_equal(
+        Z[:, -1], [k + 1, k, sorted(X["lot"].unique()).index("L1")]
+    )
+    names = list(encoder.get_feature_names_out())
+    alloy = Z[:, [i for i, n in enumerate(names) if n.startswith("one_hot__alloy")]]
+    np.testing.assert_array_equal(alloy.sum(axis=1), [0, 0, 1])
+
+
+def test_arrays_with_categorical_indices():
+    X = table().to_numpy()
+    encoder = TabularEncoder(categorical_features=[3, 4]).fit(X)
+    assert encoder.transform(X).shape[0] == len(X)
+    np.testing.assert_array_equal(categorical_columns(X, "from_dtype"), [0, 0, 0, 1, 1])
+
+
+@pytest.mark.parametrize(
+    ("spec", "error", "match"),
+    [
+        ("all", ValueError, "'from_dtype', None"),
+        ([True, False], ValueError, "one per column"),
+        ([7], ValueError, r"lie in \[0, 4\]"),
+        (["nope"], ValueError, "unknown columns"),
+        ([0.5], TypeError, "names, integer indices or booleans"),
+    ],
+)
+def test_bad_categorical_features_are_named(spec, error, match):
+    with pytest.raises(error, match=match):
+        categorical_columns(table(), spec)
