@@ -35,6 +35,7 @@ from ._checks import (
     check_fits_dtype,
     check_weight_sum,
     named_as,
+    reject_text_values,
     reject_time_values,
 )
 from ._scale_check import check_validation_scale
@@ -128,6 +129,28 @@ class _FitData:
     commit: dict
     first_pass: bool
     dtype: np.dtype
+
+
+def _check_solver_parameter(solver, name: str) -> None:
+    """Raise a ValueError for ``solver__<name>`` that cannot be set, saying
+    which estimator parameter it is."""
+    if name in ("learning_rate", "lr", "learning_rate_init"):
+        raise ValueError(
+            f"solver__{name}: the solvers have no learning rate of their own; the "
+            "initial rate is the estimator's learning_rate_init (set_params("
+            "learning_rate_init=0.01), or {'learning_rate_init': [...]} in a grid), "
+            "its schedule the estimator's learning_rate."
+        )
+    if not isinstance(solver, str):
+        return  # an optimizer instance: scikit-learn sets its own parameters
+    options = getattr(_optimizers.OPTIMIZERS.get(solver), "estimator_parameters", {})
+    hint = f" ({', '.join(options)})" if options else ""
+    raise ValueError(
+        f"solver__{name}: solver={solver!r} is a name, whose parameters are the "
+        f"estimator's own{hint}; set them directly, or pass an optimizer instance "
+        f"such as skdeep.nn.optimizers.Adam(beta_2=0.95) as solver to tune its "
+        "parameters as solver__<name>."
+    )
 
 
 class BaseNeuralNetwork(CallbackSupportMixin, BaseEstimator, metaclass=ABCMeta):
@@ -227,6 +250,7 @@ class BaseNeuralNetwork(CallbackSupportMixin, BaseEstimator, metaclass=ABCMeta):
         """Validate ``X`` and ``y`` of fit (or the validation data)."""
         reject_time_values(X, "X")
         reject_time_values(y, "y")
+        reject_text_values(X, type(self).__name__)
         return validate_data(
             self,
             X,
@@ -240,6 +264,28 @@ class BaseNeuralNetwork(CallbackSupportMixin, BaseEstimator, metaclass=ABCMeta):
 
     def _is_stochastic(self) -> bool:
         return not (isinstance(self.solver, str) and self.solver in FULL_BATCH_SOLVERS)
+
+    def set_params(self, **params):
+        """Set the parameters of this estimator.
+
+        As scikit-learn's, with a clear error for parameters of a solver
+        given by name (``solver__learning_rate``): they are the estimator's.
+
+        Parameters
+        ----------
+        **params : dict
+            Estimator parameters.
+
+        Returns
+        -------
+        self : estimator instance
+        """
+        solver = params.get("solver", self.solver)
+        for key in params:
+            name, _, sub = key.partition("__")
+            if name == "solver" and sub:
+                _check_solver_parameter(solver, sub)
+        return super().set_params(**params)
 
     def _make_optimizer(self) -> _optimizers.Optimizer:
         """The optimizer object: an object as given, a registry name built from
@@ -681,6 +727,7 @@ class BaseNeuralNetwork(CallbackSupportMixin, BaseEstimator, metaclass=ABCMeta):
             return X
         check_is_fitted(self)
         reject_time_values(X)
+        reject_text_values(X, type(self).__name__)
         return validate_data(
             self,
             X,

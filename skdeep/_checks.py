@@ -35,6 +35,70 @@ def _time_columns(X) -> list[str]:
     return []
 
 
+def _first_text_column(X):
+    """``(column label, value)`` of the first column of ``X`` holding text
+    (or categories) where numbers are expected, or None."""
+    if hasattr(X, "dtypes"):
+        import pandas as pd
+
+        for label, column in X.items():
+            if isinstance(column.dtype, pd.CategoricalDtype):
+                return label, column.dropna().iloc[0] if column.notna().any() else None
+            if column.dtype.kind in "OSU" or pd.api.types.is_string_dtype(column):
+                text = _text_value(column.to_numpy())
+                if text is not None:
+                    return label, text
+        return None
+    array = X if isinstance(X, np.ndarray) else None
+    if array is None or array.dtype.kind not in "OSU" or array.ndim != 2:
+        return None
+    for j in range(array.shape[1]):
+        text = _text_value(array[:, j])
+        if text is not None:
+            return j, text
+    return None
+
+
+def _text_value(values: np.ndarray):
+    """The first value that does not read as a number, or None."""
+    try:
+        values.astype(np.float64)
+    except ValueError:
+        for value in values:
+            try:
+                float(value)
+            except (TypeError, ValueError):
+                return value
+    except TypeError:  # not text: left to scikit-learn's own message
+        return None
+    return None
+
+
+def reject_text_values(X, estimator_name: str) -> None:
+    """Raise a ValueError naming the first column of ``X`` that holds text or
+    categories, and how to encode it.
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> reject_text_values(pd.DataFrame({"t": [1.0], "alloy": ["Ti64"]}), "MLPRegressor")
+    Traceback (most recent call last):
+    ...
+    ValueError: Column 'alloy' of X holds text or categories ('Ti64'), which MLPRegressor cannot convert to numbers. One-hot encode it, e.g. make_pipeline(make_column_transformer((OneHotEncoder(handle_unknown='ignore'), ['alloy']), remainder='passthrough'), MLPRegressor()).
+    """
+    found = _first_text_column(X)
+    if found is None:
+        return
+    label, value = found
+    column = repr(label) if hasattr(X, "dtypes") else f"{label}"
+    raise ValueError(
+        f"Column {column} of X holds text or categories ({value!r}), which "
+        f"{estimator_name} cannot convert to numbers. One-hot encode it, e.g. "
+        "make_pipeline(make_column_transformer((OneHotEncoder(handle_unknown="
+        f"'ignore'), [{label!r}]), remainder='passthrough'), {estimator_name}())."
+    )
+
+
 def reject_time_values(X, name: str = "X") -> None:
     """Raise a TypeError if ``X`` holds datetime or timedelta values.
 
