@@ -38,6 +38,7 @@ from ._checks import (
     reject_text_values,
     reject_time_values,
 )
+from ._doc_links import DocLinked
 from ._scale_check import check_validation_scale
 from .nn import activations as _activations
 from .nn import initializers as _initializers
@@ -153,7 +154,9 @@ def _check_solver_parameter(solver, name: str) -> None:
     )
 
 
-class BaseNeuralNetwork(CallbackSupportMixin, BaseEstimator, metaclass=ABCMeta):
+class BaseNeuralNetwork(
+    DocLinked, CallbackSupportMixin, BaseEstimator, metaclass=ABCMeta
+):
     """Base class of skdeep's networks; use the estimators.
 
     Holds everything every network estimator shares: parameter validation,

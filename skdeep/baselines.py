@@ -17,6 +17,7 @@ from sklearn.utils.validation import (
     validate_data,
 )
 
+from ._doc_links import DocLinked
 from .nn._memory import check_fits_in_memory, format_bytes
 
 __all__ = ["PolynomialRegression", "make_baselines"]
@@ -93,7 +94,7 @@ def _higher_terms(terms, names, interaction_only):
             yield f"{name} {names[j]}", name, j, 1
 
 
-class PolynomialRegression(RegressorMixin, BaseEstimator):
+class PolynomialRegression(DocLinked, RegressorMixin, BaseEstimator):
     """Polynomial regression, plain or penalized, as one tunable estimator.
 
     Equal to ``make_pipeline(StandardScaler(), PolynomialFeatures(degree,

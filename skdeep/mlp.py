@@ -143,6 +143,14 @@ class MLPClassifier(ClassifierTask, BaseMultilayerPerceptron):
     ----------
     %(parameters)s
 
+    class_weight : dict, 'balanced' or None, default=None
+        Weights of the classes, ``{label: weight}``, multiplied with
+        ``sample_weight``; 'balanced' weighs each class by ``n_samples /
+        (n_classes * count)``, as scikit-learn's ``compute_sample_weight``
+        does (not for multilabel targets). Not in scikit-learn's
+        ``MLPClassifier``; None (the default)
+        gives its results.
+
     Attributes
     ----------
     classes_ : ndarray of shape (n_classes,)

@@ -11,12 +11,13 @@ from sklearn.utils._param_validation import Interval
 from sklearn.utils.validation import check_is_fitted, validate_data
 
 from ._checks import reject_time_values
+from ._doc_links import DocLinked
 from ._sequences import variable_length
 
 __all__ = ["SequenceScaler"]
 
 
-class SequenceScaler(OneToOneFeatureMixin, TransformerMixin, BaseEstimator):
+class SequenceScaler(DocLinked, OneToOneFeatureMixin, TransformerMixin, BaseEstimator):
     """Standardize each feature of sequences over samples and time steps.
 
     scikit-learn's scalers reject 3-D arrays; this one takes
