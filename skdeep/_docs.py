@@ -34,15 +34,17 @@ _SHARED_PARAMETERS = """
         Mini-batch size of the stochastic solvers; 'auto' is
         ``min(200, n_samples)``. Unused by 'lbfgs'.
 
-    learning_rate : {'constant', 'invscaling', 'adaptive', 'cosine'}, \
-default='constant'
+    learning_rate : {'constant', 'invscaling', 'adaptive', 'cosine', \
+'coslog4'}, default='constant'
         Learning-rate schedule of every stochastic solver: 'constant' keeps
         ``learning_rate_init``; 'invscaling' sets it to
         ``learning_rate_init / (t + 1) ** power_t`` after each epoch, ``t``
         counting samples; 'adaptive' divides it by 5 each time the loss (or
         validation score) stalls for ``n_iter_no_change`` epochs, stopping once
         it falls below 1e-6; 'cosine' anneals it to 0 over ``max_iter``
-        epochs. scikit-learn applies schedules to 'sgd' only.
+        epochs; 'coslog4' runs four ever shorter cosine cycles from 0 up to
+        ``learning_rate_init`` and back over ``max_iter`` epochs (RealMLP's
+        schedule). scikit-learn applies schedules to 'sgd' only.
 
     learning_rate_init : float, default=0.001
         Initial learning rate of the stochastic solvers.

@@ -55,6 +55,11 @@ def ref_cosine(lr, lr_init, t, epoch, max_iter, power_t):
     return 0.5 * lr_init * (1 + math.cos(math.pi * min(epoch, max_iter) / max_iter))
 
 
+def ref_coslog4(lr, lr_init, t, epoch, max_iter, power_t):
+    p = min((epoch + 0.5) / max_iter, 1.0)
+    return lr_init * math.sin(math.pi * math.log2(1 + 15 * p)) ** 2
+
+
 def ref_keep(lr, lr_init, t, epoch, max_iter, power_t):
     return lr
 
@@ -64,6 +69,7 @@ FORMULAS = {
     "adaptive": ref_keep,
     "invscaling": ref_invscaling,
     "cosine": ref_cosine,
+    "coslog4": ref_coslog4,
 }
 PROGRESS = [
     (0, 0, 10),
