@@ -14,6 +14,7 @@ from .mlp import MLPClassifier, MLPRegressor
 from .preprocessing import SequenceScaler
 from .process_optimization import optimize_inputs
 from .rnn import RNNClassifier, RNNRegressor, SimpleRNN, SimpleRNNClassifier
+from .tabular import TabularMLPClassifier, TabularMLPRegressor
 
 __version__ = "0.1.0"
 
@@ -21,6 +22,8 @@ __all__ = [
     "MLPClassifier",
     "MLPRegressor",
     "RNNRegressor",
+    "TabularMLPRegressor",
+    "TabularMLPClassifier",
     "RNNClassifier",
     "SimpleRNN",
     "SimpleRNNClassifier",

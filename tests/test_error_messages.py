@@ -33,6 +33,10 @@ def test_a_text_column_is_named_with_the_encoding_to_use(X, column, estimator):
     with pytest.raises(ValueError, match=f"Column {column} of X holds text") as info:
         estimator(max_iter=2).fit(X, y)
     assert "OneHotEncoder(handle_unknown='ignore')" in str(info.value)
+    tabular = (
+        "TabularMLPRegressor" if estimator is MLPRegressor else "TabularMLPClassifier"
+    )
+    assert f"Use skdeep.{tabular}, which reads raw tables" in str(info.value)
     fitted = estimator(max_iter=2)
     with pytest.warns(Warning):
         fitted.fit(np.ones((4, 2)), y)
@@ -68,3 +72,10 @@ def test_parameters_of_a_named_solver_are_the_estimators():
         MLPRegressor().set_params(solver__beta_2=0.95)
     est = MLPRegressor(solver=Adam()).set_params(solver__beta_2=0.95)
     assert est.solver.beta_2 == 0.95
+
+
+@pytest.mark.filterwarnings("ignore::sklearn.exceptions.ConvergenceWarning")
+def test_the_named_tabular_estimator_reads_the_table():
+    from skdeep import TabularMLPRegressor
+
+    assert TabularMLPRegressor(max_iter=2).fit(FRAME, Y).predict(FRAME).shape == (4,)

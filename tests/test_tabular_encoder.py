@@ -24,7 +24,7 @@ def test_numeric_columns_are_robust_scaled_clipped_and_imputed():
     X = table()
     Z = TabularEncoder().fit(X).transform(X)
     m = X["m"].to_numpy()
-    q25, q50, q75 = np.nanpercentile(m, [25, 50, 75])
+    q25, q50, q75 = np.nanpercentile(m, [25, 50, 75], method="inverted_cdf")
     expected = smooth_clip((m - q50) / (q75 - q25))
     np.testing.assert_allclose(Z[:, 1], np.where(np.isnan(m), 0.0, expected))
     # the indicator of column m, after the three numeric columns
@@ -81,3 +81,14 @@ def test_arrays_with_categorical_indices():
 def test_bad_categorical_features_are_named(spec, error, match):
     with pytest.raises(error, match=match):
         categorical_columns(table(), spec)
+
+
+def test_a_weight_of_k_encodes_as_k_repeated_rows():
+    X = table(30, seed=1)
+    weights = np.random.RandomState(0).randint(0, 4, len(X))
+    weighted = TabularEncoder(max_one_hot=4).fit(X, sample_weight=weights)
+    repeated = TabularEncoder(max_one_hot=4).fit(X.loc[X.index.repeat(weights)])
+    np.testing.assert_array_equal(weighted.transform(X), repeated.transform(X))
+    assert list(weighted.get_feature_names_out()) == list(
+        repeated.get_feature_names_out()
+    )

@@ -25,7 +25,6 @@ from sklearn.preprocessing import (
     FunctionTransformer,
     OneHotEncoder,
     OrdinalEncoder,
-    RobustScaler,
 )
 from sklearn.utils.validation import check_is_fitted
 
@@ -41,7 +40,7 @@ def smooth_clip(x):
     --------
     >>> import numpy as np
     >>> smooth_clip(np.array([0.0, 1.0, 100.0])).round(3).tolist()
-    [0.0, 0.949, 2.996]
+    [0.0, 0.949, 2.999]
     """
     return x / np.sqrt(1.0 + (x / 3.0) ** 2)
 
@@ -56,6 +55,36 @@ def _as_labels(X):
 def _as_float(X):
     """Numeric (and boolean) columns as floats."""
     return pd.DataFrame(X).astype(np.float64).to_numpy()
+
+
+class _RobustScale(TransformerMixin, BaseEstimator):
+    """``(x - median) / (q75 - q25)`` per column (1 for a zero range), the
+    quantiles weighted by ``sample_weight`` (scikit-learn's RobustScaler
+    takes no weights), missing values left missing. The 'inverted_cdf'
+    quantiles make a weight of k equal to k repeated rows."""
+
+    def fit(self, X, y=None, sample_weight=None):
+        X = np.asarray(X, dtype=np.float64)
+        q25, q50, q75 = np.nanpercentile(
+            X, [25, 50, 75], axis=0, weights=_column_weights(X, sample_weight),
+            method="inverted_cdf",
+        )  # fmt: skip
+        spread = q75 - q25
+        self.center_ = np.nan_to_num(q50)
+        self.scale_ = np.where(np.isfinite(spread) & (spread > 0), spread, 1.0)
+        return self
+
+    def transform(self, X):
+        return (np.asarray(X, dtype=np.float64) - self.center_) / self.scale_
+
+    def get_feature_names_out(self, input_features=None):
+        return np.asarray(input_features, dtype=object)
+
+
+def _column_weights(X, sample_weight):
+    if sample_weight is None:
+        return None
+    return np.broadcast_to(np.asarray(sample_weight, float)[:, None], X.shape)
 
 
 class _Codes(TransformerMixin, BaseEstimator):
@@ -128,7 +157,7 @@ class TabularEncoder(TransformerMixin, BaseEstimator):
         few = categorical & (np.array(counts) <= self.max_one_hot)
         return indices[~categorical], indices[few], indices[categorical & ~few]
 
-    def fit(self, X, y=None):
+    def fit(self, X, y=None, sample_weight=None):
         """Choose each column's encoding and fit it on ``X``.
 
         Parameters
@@ -137,11 +166,19 @@ class TabularEncoder(TransformerMixin, BaseEstimator):
             The table.
         y : None
             Ignored.
+        sample_weight : array-like of shape (n_samples,), default=None
+            Weights of the rows: the quantiles are weighted, and rows of
+            weight 0 are left out (as if removed).
 
         Returns
         -------
         self : TabularEncoder
         """
+        if sample_weight is not None:
+            sample_weight = np.asarray(sample_weight, dtype=np.float64)
+            kept = sample_weight > 0
+            X = X.iloc[kept] if hasattr(X, "iloc") else np.asarray(X)[kept]
+            sample_weight = sample_weight[kept]
         numeric, few, many = self._column_groups(X)
         labels = FunctionTransformer(_as_labels, feature_names_out="one-to-one")
         parts = [
@@ -153,6 +190,10 @@ class TabularEncoder(TransformerMixin, BaseEstimator):
             [part for part in parts if len(part[2])], sparse_threshold=0.0
         )
         self.column_transformer_ = transformer.fit(X)
+        if len(numeric) and sample_weight is not None:  # the weighted quantiles
+            columns = X.iloc[:, numeric] if hasattr(X, "iloc") else X[:, numeric]
+            scaler = transformer.named_transformers_["numeric"][1]
+            scaler.fit(_as_float(columns), sample_weight=sample_weight)
         self.cardinalities_ = (
             transformer.named_transformers_["codes"][-1].cardinalities_
             if len(many)
@@ -166,7 +207,7 @@ class TabularEncoder(TransformerMixin, BaseEstimator):
     def _numeric_pipeline():
         return make_pipeline(
             FunctionTransformer(_as_float, feature_names_out="one-to-one"),
-            RobustScaler(quantile_range=(25.0, 75.0)),
+            _RobustScale(),
             FunctionTransformer(smooth_clip, feature_names_out="one-to-one"),
             SimpleImputer(strategy="constant", fill_value=0.0, add_indicator=True),
         )

@@ -1,0 +1,163 @@
+"""The tabular networks on raw tables: mixed columns and missing values in,
+every skdeep habit kept (errors, atomic failure, validation data, weights)."""
+
+import numpy as np
+import pandas as pd
+import pytest
+import scipy.sparse as sp
+from sklearn.base import clone
+from sklearn.exceptions import ConvergenceWarning
+from sklearn.metrics import r2_score
+
+from skdeep import TabularMLPClassifier, TabularMLPRegressor
+
+pytestmark = pytest.mark.filterwarnings("ignore::sklearn.exceptions.ConvergenceWarning")
+
+
+def plant_runs(n=400, seed=0):
+    rng = np.random.RandomState(seed)
+    temp = rng.normal(800, 50, n)
+    X = pd.DataFrame({
+        "temp": temp,
+        "pressure": np.where(rng.rand(n) < 0.2, np.nan, rng.uniform(1, 5, n)),
+        "argon": rng.rand(n) < 0.5,
+        "alloy": pd.Categorical(rng.choice(["Ti64", "In718", "316L"], n)),
+        "lot": rng.choice([f"L{i:02d}" for i in range(20)], n).astype(object),
+    })  # fmt: skip
+    lot_effect = dict(
+        zip([f"L{i:02d}" for i in range(20)], rng.normal(0, 1, 20), strict=True)
+    )
+    y = 0.02 * (temp - 800) + (X["alloy"] == "Ti64") + X["lot"].map(lot_effect)
+    y = y + 0.5 * X["argon"] + rng.normal(0, 0.1, n)
+    return X, 1000.0 * y.to_numpy() + 5000.0
+
+
+def test_a_raw_table_fits_and_predicts_on_the_targets_scale():
+    X, y = plant_runs()
+    model = TabularMLPRegressor(max_iter=40, random_state=0).fit(X[:300], y[:300])
+    prediction = model.predict(X[300:])
+    assert prediction.dtype == np.float64
+    assert r2_score(y[300:], prediction) > 0.8
+    assert model.n_features_in_ == 5 and list(model.feature_names_in_) == list(X)
+    assert model._encoder.cardinalities_ == [22]  # lot: 20 lots, missing, unknown
+    assert len(model.validation_scores_) == 40
+    assert model.best_validation_score_ == max(model.validation_scores_)
+
+
+def test_unknown_and_missing_categories_at_predict_are_no_error():
+    X, y = plant_runs()
+    model = TabularMLPRegressor(max_iter=5, random_state=0).fit(X, y)
+    new = X.iloc[:3].copy()
+    new["lot"] = ["never seen", None, "L01"]
+    new["alloy"] = pd.Categorical(["Ti64", None, "new alloy"])
+    assert np.isfinite(model.predict(new)).all()
+
+
+def test_arrays_with_categorical_feature_indices_fit_like_the_frame():
+    X, y = plant_runs()
+    frame = TabularMLPRegressor(max_iter=5, random_state=0).fit(X, y)
+    array = TabularMLPRegressor(max_iter=5, random_state=0, categorical_features=[3, 4])
+    array.fit(X.astype(object).to_numpy(), y)
+    np.testing.assert_allclose(
+        array.predict(X.astype(object).to_numpy()), frame.predict(X), rtol=1e-10
+    )
+
+
+def test_classifier_with_string_labels_weights_and_validation_data():
+    X, y = plant_runs()
+    labels = np.where(y > np.median(y), "in spec", "out of spec")
+    model = TabularMLPClassifier(max_iter=30, random_state=0, class_weight="balanced")
+    model.fit(X[:300], labels[:300], X_val=X[300:], y_val=labels[300:])
+    assert set(model.classes_) == {"in spec", "out of spec"}
+    assert model.score(X[300:], labels[300:]) > 0.8
+    proba = model.predict_proba(X[300:])
+    np.testing.assert_allclose(proba.sum(axis=1), 1.0)
+    assert len(model.history_["val_loss"]) == 30
+
+
+def test_label_smoothing_shrinks_the_targets():
+    X, y = plant_runs(100)
+    labels = y > np.median(y)
+    model = TabularMLPClassifier(label_smoothing=0.2)
+    Y, _ = model._validate_targets(
+        labels, np.float64, first_pass=True, incremental=False
+    )
+    np.testing.assert_allclose(np.unique(Y), [0.1, 0.9])
+
+
+def test_sample_weight_of_k_equals_k_repeated_rows():
+    X, y = plant_runs(60)
+    weights = np.random.RandomState(0).randint(0, 3, len(X))
+    params = dict(max_iter=5, random_state=0, validation_fraction=None, batch_size=500)
+    weighted = TabularMLPRegressor(**params).fit(X, y, sample_weight=weights)
+    repeated = TabularMLPRegressor(**params).fit(
+        X.loc[X.index.repeat(weights)], np.repeat(y, weights)
+    )
+    np.testing.assert_allclose(weighted.predict(X), repeated.predict(X), rtol=1e-6)
+
+
+def test_float32_from_a_thousand_rows_and_float64_below():
+    X, y = plant_runs(1000)
+    assert TabularMLPRegressor(max_iter=1).fit(X, y)._network.dtype == np.float32
+    assert (
+        TabularMLPRegressor(max_iter=1).fit(X[:999], y[:999])._network.dtype
+        == np.float64
+    )
+    model = TabularMLPRegressor(max_iter=1, dtype="float32").fit(X[:50], y[:50])
+    assert model._network.dtype == np.float32
+
+
+def test_warm_start_continues_and_partial_fit_and_input_gradients_are_absent():
+    X, y = plant_runs(200)
+    model = TabularMLPRegressor(
+        max_iter=3, random_state=0, warm_start=True, validation_fraction=None
+    ).fit(X, y)
+    first = model._network.params.copy()
+    model.fit(X, y)
+    assert not np.array_equal(first, model._network.params)
+    for name in ("partial_fit", "input_jacobian"):
+        assert not hasattr(model, name)
+        assert not hasattr(TabularMLPClassifier(), name)
+
+
+@pytest.mark.parametrize(
+    ("make_X", "error", "match"),
+    [
+        (lambda X: sp.csr_matrix(np.ones((4, 3))), TypeError, "not sparse"),
+        (lambda X: np.ones(4), ValueError, "Reshape your data"),
+        (lambda X: X.assign(temp=np.inf), ValueError, "infinity"),
+        (lambda X: X.assign(t=pd.Timestamp("2026-01-01")), TypeError, "datetime"),
+        (lambda X: X.drop(columns="lot"), ValueError, "feature names"),
+    ],
+)
+def test_bad_tables_get_clear_errors_and_leave_the_model_alone(make_X, error, match):
+    X, y = plant_runs(100)
+    model = TabularMLPRegressor(max_iter=2, random_state=0).fit(X, y)
+    params, attributes = model._network.params.copy(), set(model.__dict__)
+    bad = make_X(X)
+    if match != "feature names":  # a new fit may have other columns
+        with pytest.raises(error, match=match):
+            model.fit(bad, y[: bad.shape[0]])
+        np.testing.assert_array_equal(model._network.params, params)
+        assert set(model.__dict__) == attributes
+    if match != "Reshape your data":
+        with pytest.raises(error, match=match):
+            model.predict(bad)
+
+
+def test_bad_categorical_features_are_named():
+    X, y = plant_runs(50)
+    with pytest.raises(ValueError, match="unknown columns"):
+        TabularMLPRegressor(categorical_features=["nope"]).fit(X, y)
+
+
+def test_clones_and_grid_search_like_any_estimator():
+    from sklearn.model_selection import GridSearchCV
+
+    X, y = plant_runs(120)
+    grid = GridSearchCV(
+        TabularMLPRegressor(max_iter=3, random_state=0), {"embedding_dim": [2, 4]}, cv=2
+    )
+    assert grid.fit(X, y).best_params_["embedding_dim"] in (2, 4)
+    assert clone(grid.best_estimator_).get_params()["embedding_dim"] in (2, 4)
+    assert ConvergenceWarning  # the marker filters it
