@@ -84,7 +84,7 @@ def reject_text_values(X, estimator_name: str) -> None:
     >>> reject_text_values(pd.DataFrame({"t": [1.0], "alloy": ["Ti64"]}), "MLPRegressor")
     Traceback (most recent call last):
     ...
-    ValueError: Column 'alloy' of X holds text or categories ('Ti64'), which MLPRegressor cannot convert to numbers. Use skdeep.TabularMLPRegressor, which reads raw tables, or one-hot encode the column, e.g. make_pipeline(make_column_transformer((OneHotEncoder(handle_unknown='ignore'), ['alloy']), remainder='passthrough'), MLPRegressor()).
+    ValueError: Column 'alloy' of X holds text or categories ('Ti64'), which MLPRegressor could not convert to numbers. Use skdeep.TabularMLPRegressor, which reads raw tables, or one-hot encode the column, e.g. make_pipeline(make_column_transformer((OneHotEncoder(handle_unknown='ignore'), ['alloy']), remainder='passthrough'), MLPRegressor()).
     """
     found = _first_text_column(X)
     if found is None:
@@ -95,7 +95,7 @@ def reject_text_values(X, estimator_name: str) -> None:
     column = repr(label) if hasattr(X, "dtypes") else f"{label}"
     raise ValueError(
         f"Column {column} of X holds text or categories ({value!r}), which "
-        f"{estimator_name} cannot convert to numbers. Use skdeep.{tabular}, "
+        f"{estimator_name} could not convert to numbers. Use skdeep.{tabular}, "
         "which reads raw tables, or one-hot encode the column, e.g. "
         "make_pipeline(make_column_transformer((OneHotEncoder(handle_unknown="
         f"'ignore'), [{label!r}]), remainder='passthrough'), {estimator_name}())."
