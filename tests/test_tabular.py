@@ -161,3 +161,15 @@ def test_clones_and_grid_search_like_any_estimator():
     assert grid.fit(X, y).best_params_["embedding_dim"] in (2, 4)
     assert clone(grid.best_estimator_).get_params()["embedding_dim"] in (2, 4)
     assert ConvergenceWarning  # the marker filters it
+
+
+def test_regression_predictions_stay_within_the_training_range():
+    X, y = plant_runs(200)
+    model = TabularMLPRegressor(max_iter=5, random_state=0).fit(X, y)
+    far = X.assign(temp=X["temp"] * 10)  # far outside the data
+    prediction = model.predict(far)
+    assert prediction.min() >= y.min() and prediction.max() <= y.max()
+    middle = np.median(y)
+    model._y_min, model._y_max = middle, middle + 1.0
+    np.testing.assert_array_less(middle - 1e-9, model.predict(far))
+    np.testing.assert_array_less(model.predict(far), middle + 1.0 + 1e-9)

@@ -315,7 +315,7 @@ class TabularMLPRegressor(RegressorTask, BaseTabularNetwork):
     Reads a DataFrame of numeric, boolean and categorical columns with
     missing values as it is (see :class:`TabularMLPClassifier` for the
     recipe). The targets are standardized inside and the predictions mapped
-    back.
+    back, within the range of the training targets.
 
     Parameters
     ----------
@@ -390,7 +390,9 @@ class TabularMLPRegressor(RegressorTask, BaseTabularNetwork):
             variance = np.average((Y - mean) ** 2, axis=0, weights=weights)
             scale = np.sqrt(variance)
             scale[~(scale > 0)] = 1.0
+            seen = Y if weights is None else Y[weights > 0]
             commit.update(_y_mean=mean, _y_scale=scale)
+            commit.update(_y_min=seen.min(axis=0), _y_max=seen.max(axis=0))
         mean = commit.get("_y_mean", getattr(self, "_y_mean", None))
         scale = commit.get("_y_scale", getattr(self, "_y_scale", None))
 
@@ -410,7 +412,10 @@ class TabularMLPRegressor(RegressorTask, BaseTabularNetwork):
         return X_train, Y_train, sw_train, X_val, y_val, Y_val, sw_val
 
     def _unscaled(self, output):
-        return output * self._y_scale + self._y_mean  # float64 predictions
+        """Predictions on the targets' scale (float64), within the range of
+        the training targets (RealMLP's clamp)."""
+        prediction = output * self._y_scale + self._y_mean
+        return np.clip(prediction, self._y_min, self._y_max)
 
     def _score_output(self, output, y, sample_weight):
         if not np.isfinite(output).all():
