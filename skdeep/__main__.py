@@ -26,6 +26,7 @@ from .compare import compare
 from .datasets import make_powder_atomization
 from .mlp import MLPRegressor
 from .nn._memory import check_fits_in_memory
+from .tabular import TabularMLPRegressor
 
 DATASETS = ("powder", "diabetes", "friedman", "linnerud")
 #: a generous estimate of the memory one simulated row takes through the run:
@@ -88,7 +89,8 @@ def load_csv(path: str, targets: list[str]):
 
 
 def network_estimators(with_sklearn: bool = False, random_state: int = 0) -> dict:
-    """MLPRegressor pipelines (inputs and targets standardized)."""
+    """MLPRegressor pipelines (inputs and targets standardized), and the
+    tabular network, which reads the table as it is."""
 
     def pipeline(mlp):
         return TransformedTargetRegressor(
@@ -103,6 +105,7 @@ def network_estimators(with_sklearn: bool = False, random_state: int = 0) -> dic
         "MLP (64, 32) lbfgs": pipeline(
             MLPRegressor(solver="lbfgs", alpha=1.0, max_iter=300, **course)
         ),
+        "Tabular MLP": TabularMLPRegressor(random_state=random_state),
     }
     if with_sklearn:
         estimators["scikit-learn MLP (64, 32) adam"] = pipeline(

@@ -40,8 +40,10 @@ def count_parameters(estimator) -> int:
     Returns
     -------
     int
-        Size of ``coefs_`` + ``intercepts_`` for networks, of ``coef_`` +
-        ``intercept_`` for linear models, 0 when neither exists.
+        Every trainable parameter of skdeep's networks (recurrent kernels,
+        embeddings and normalization included); the size of ``coefs_`` +
+        ``intercepts_`` of other networks, of ``coef_`` + ``intercept_`` of
+        linear models; 0 when none exists.
 
     Examples
     --------
@@ -50,6 +52,9 @@ def count_parameters(estimator) -> int:
     3
     """
     model = _final_estimator(estimator)
+    network = getattr(model, "__dict__", {}).get("_network")
+    if network is not None:  # skdeep's networks: every trainable parameter
+        return int(network.params.size)
     if hasattr(model, "coefs_"):
         arrays = list(model.coefs_) + list(model.intercepts_)
     elif hasattr(model, "coef_"):

@@ -318,3 +318,38 @@ def test_cli_optimize_bad_constraint_syntax_exits_2():
         capture_output=True, text=True,
     )  # fmt: skip
     assert result.returncode == 2 and "NAME=LOW:HIGH" in result.stderr
+
+
+@pytest.mark.filterwarnings("ignore::sklearn.exceptions.ConvergenceWarning")
+def test_count_parameters_counts_every_trainable_array_of_a_network():
+    from skdeep import RNNRegressor, TabularMLPRegressor
+
+    X = np.random.RandomState(0).normal(size=(30, 5, 2))
+    rnn = RNNRegressor(cell="gru", hidden_layer_sizes=(4,), max_iter=1).fit(
+        X, X[:, -1, 0]
+    )
+    # GRU: kernel 2x12, recurrent 4x12, two biases of 12; dense 4x1 + 1
+    assert count_parameters(rnn) == 2 * 12 + 4 * 12 + 2 * 12 + 4 + 1
+    frame = pd.DataFrame({"t": X[:, 0, 0], "lot": [f"L{i % 12}" for i in range(30)]})
+    tab = TabularMLPRegressor(hidden_layer_sizes=(3,), max_iter=1).fit(
+        frame, X[:, 0, 1]
+    )
+    # embeddings 14x8, scales of t and the code, 9x3 + 3, 3x1 + 1
+    assert count_parameters(tab) == 14 * 8 + 9 + 9 * 3 + 3 + 3 + 1
+
+
+@pytest.mark.filterwarnings("ignore::sklearn.exceptions.ConvergenceWarning")
+def test_compare_takes_a_table_with_text_columns_and_skips_who_cannot_read_it():
+    rng = np.random.RandomState(0)
+    frame = pd.DataFrame(
+        {"t": rng.normal(size=60), "alloy": rng.choice(["a", "b"], 60)}
+    )
+    y = frame["t"] + (frame["alloy"] == "a")
+    from skdeep import TabularMLPRegressor
+
+    with pytest.warns(UserWarning, match="compare skipped"):
+        table = compare(
+            {"tabular": TabularMLPRegressor(max_iter=5), "mlp": MLPRegressor(max_iter=5)},
+            frame, y, cv=2, on_error="skip",
+        )  # fmt: skip
+    assert list(table.index) == ["tabular"]

@@ -90,6 +90,11 @@ class BaseTabularNetwork(BaseNeuralNetwork):
     def _make_optimizer(self):
         return Adam(**self._adam)
 
+    def _batch_size(self, n_samples: int) -> int:
+        """``min(batch_size, n_samples)``, with no warning: the default is
+        meant for every table."""
+        return max(1, min(int(self.batch_size), n_samples))
+
     def _training_config(self, n_samples, *, incremental):
         return TrainingConfig(
             max_iter=self.max_iter,
@@ -226,7 +231,7 @@ _PARAMETERS = """
         as for the MLPs).
 
     batch_size : int, default=256
-        Mini-batch size.
+        Mini-batch size (the whole training data when it has fewer rows).
 
     learning_rate_init : float, default=0.04
         Peak learning rate of the 'coslog4' schedule (four ever shorter
