@@ -282,7 +282,7 @@ _ATTRIBUTES = """
     n_features_in_ : int
         Columns of the table seen in fit.
 
-    feature_names_in_ : ndarray of shape (n_features_in_,)
+    feature_names_in_ : ndarray of shape (`n_features_in_`,)
         Column names of a DataFrame seen in fit.
 
     n_iter_ : int
