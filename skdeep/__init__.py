@@ -7,7 +7,7 @@ Examples
 MLPRegressor(hidden_layer_sizes=(64, 32))
 """
 
-from . import datasets, inverse, losses, optimizers, penalties, preprocessing
+from . import datasets, inverse, losses, onnx, optimizers, penalties, preprocessing
 from .baselines import PolynomialRegression, make_baselines
 from .compare import compare, count_parameters
 from .mlp import MLPClassifier, MLPRegressor
@@ -40,4 +40,5 @@ __all__ = [
     "penalties",
     "preprocessing",
     "__version__",
+    "onnx",
 ]
