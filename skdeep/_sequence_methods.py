@@ -154,7 +154,8 @@ class SequenceRegression(_SequenceFitting):
         """
         sequences = variable_length(X, lengths, mask)
         if sequences is None or not self.return_sequences:
-            return self._score_sequences(_as_input(X, lengths, mask), y, sample_weight)
+            inputs = X if sequences is None else sequences
+            return self._score_sequences(inputs, y, sample_weight)
         Y = sequences.targets(y)
         Y_pred = self._predict(self._validate_predict_input(sequences))
         return pooled_r2(

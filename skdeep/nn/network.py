@@ -24,6 +24,12 @@ __all__ = ["Sequential", "CHUNK_ELEMENTS"]
 CHUNK_ELEMENTS = 1 << 22
 
 
+def _lengths_for(layer: Layer, lengths) -> dict:
+    """The ``lengths`` keyword for a layer that reads the lengths of padded
+    sequences, when there are any; no keyword otherwise."""
+    return {"lengths": lengths} if lengths is not None and layer.reads_lengths else {}
+
+
 class Sequential:
     """A stack of layers trained as one flat parameter vector.
 
@@ -207,10 +213,7 @@ class Sequential:
         """
         x, lengths = split_padding(x)
         for layer in self.layers:
-            if lengths is not None and layer.reads_lengths:
-                x = layer.forward(x, training=training, lengths=lengths)
-            else:
-                x = layer.forward(x, training=training)
+            x = layer.forward(x, training=training, **_lengths_for(layer, lengths))
         return x
 
     def backward(self, delta: np.ndarray) -> np.ndarray:
@@ -306,10 +309,7 @@ class Sequential:
         x, lengths = split_padding(x)
         records = []
         for layer in self.layers:
-            if lengths is not None and layer.reads_lengths:
-                x, record = layer.trace(x, lengths=lengths)
-            else:
-                x, record = layer.trace(x)
+            x, record = layer.trace(x, **_lengths_for(layer, lengths))
             records.append(record)
         return x, records
 
