@@ -16,7 +16,8 @@ _SHARED_PARAMETERS = """
     activation : str, default='relu'
         Activation of the hidden layers: scikit-learn's 'identity', 'logistic',
         'tanh', 'relu', and also 'sigmoid' (alias of 'logistic'), 'leaky_relu'
-        (slope 0.01), 'elu', 'softplus' and 'gelu' (exact, erf form).
+        (slope 0.01), 'elu', 'softplus', 'gelu' (exact, erf form), 'selu' and
+        'mish'.
 
     solver : str or Optimizer, default='adam'
         %(solver)s

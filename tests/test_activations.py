@@ -18,6 +18,11 @@ REFERENCE = {
     "elu": lambda z: np.where(z > 0, z, np.exp(z) - 1),
     "softplus": lambda z: np.log1p(np.exp(z)),
     "gelu": lambda z: 0.5 * z * (1 + erf(z / np.sqrt(2))),
+    # torch.nn.SELU's constants, written out
+    "selu": lambda z: (
+        1.0507009873554805 * np.where(z > 0, z, 1.6732632423543772 * (np.exp(z) - 1))
+    ),
+    "mish": lambda z: z * np.tanh(np.log1p(np.exp(z))),
 }
 
 
@@ -82,3 +87,22 @@ def test_training_forward_and_cache_agree_with_inference_rules(name, dtype):
     act.derivative(a, cache, delta)
     np.testing.assert_array_equal(delta, act.gradient(z))
     assert a.dtype == dtype and delta.dtype == dtype
+
+
+@pytest.mark.parametrize("name", ["selu", "mish", "gelu", "elu", "softplus"])
+def test_values_and_slopes_match_torch(name):
+    torch = pytest.importorskip("torch")
+    functional = {
+        "selu": torch.nn.functional.selu,
+        "mish": torch.nn.functional.mish,
+        "gelu": torch.nn.functional.gelu,
+        "elu": torch.nn.functional.elu,
+        "softplus": torch.nn.functional.softplus,
+    }[name]
+    z = np.linspace(-6, 6, 49)
+    tz = torch.tensor(z, requires_grad=True)
+    out = functional(tz)
+    out.sum().backward()
+    act = activations.get(name)
+    np.testing.assert_allclose(act(z), out.detach().numpy(), rtol=1e-12, atol=1e-15)
+    np.testing.assert_allclose(act.gradient(z), tz.grad.numpy(), rtol=1e-10, atol=1e-14)

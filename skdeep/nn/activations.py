@@ -31,6 +31,9 @@ __all__ = ["Activation", "ACTIVATIONS", "get"]
 _INV_SQRT_2PI = 1.0 / math.sqrt(2.0 * math.pi)
 LEAKY_RELU_SLOPE = 0.01
 ELU_ALPHA = 1.0
+#: selu's constants (Klambauer et al., 2017), as torch.nn.SELU's
+SELU_ALPHA = 1.6732632423543772
+SELU_SCALE = 1.0507009873554805
 
 
 @dataclass(frozen=True)
@@ -147,11 +150,7 @@ def _leaky_relu_derivative(a, z, delta):
 
 # elu: for z < 0, a = alpha*(exp(z)-1) so f'(z) = a + alpha ---------------------
 def _elu(z):
-    negative = np.minimum(z, 0.0)
-    np.expm1(negative, out=negative)
-    negative *= ELU_ALPHA
-    np.maximum(z, 0.0, out=z)
-    z += negative
+    _elu_with(z, ELU_ALPHA)
 
 
 def _elu_derivative(a, z, delta):
@@ -180,6 +179,40 @@ def _gelu_derivative(a, z, delta):
     delta *= pdf
 
 
+# selu: scale * (z if z > 0 else alpha * (exp(z) - 1)); below 0, f' = a + scale*alpha
+def _selu(z):
+    _elu_with(z, SELU_ALPHA)
+    z *= SELU_SCALE
+
+
+def _elu_with(z, alpha):
+    negative = np.minimum(z, 0.0)
+    np.expm1(negative, out=negative)
+    negative *= alpha
+    np.maximum(z, 0.0, out=z)
+    z += negative
+
+
+def _selu_derivative(a, z, delta):
+    slope = np.where(a > 0, SELU_SCALE, a + SELU_SCALE * SELU_ALPHA)
+    delta *= slope.astype(delta.dtype, copy=False)
+
+
+# mish (Misra, 2019): f(z) = z * tanh(softplus(z)),
+# f'(z) = tanh(softplus(z)) + z * sigmoid(z) * (1 - tanh(softplus(z))**2)
+def _mish(z):
+    z *= np.tanh(np.logaddexp(0.0, z))
+
+
+def _mish_derivative(a, z, delta):
+    t = np.tanh(np.logaddexp(0.0, z))
+    slope = 1.0 - t * t
+    slope *= z
+    slope *= expit(z)
+    slope += t
+    delta *= slope
+
+
 ACTIVATIONS: dict[str, Activation] = {
     "identity": Activation("identity", _identity, _identity_derivative),
     "logistic": Activation("logistic", _logistic, _logistic_derivative),
@@ -189,6 +222,8 @@ ACTIVATIONS: dict[str, Activation] = {
     "elu": Activation("elu", _elu, _elu_derivative),
     "softplus": Activation("softplus", _softplus, _softplus_derivative),
     "gelu": Activation("gelu", _gelu, _gelu_derivative, needs_input=True),
+    "selu": Activation("selu", _selu, _selu_derivative),
+    "mish": Activation("mish", _mish, _mish_derivative, needs_input=True),
 }
 ACTIVATIONS["sigmoid"] = ACTIVATIONS["logistic"]
 

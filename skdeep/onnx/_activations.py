@@ -49,14 +49,21 @@ def _leaky_relu(graph: Graph, x: str) -> str:
     return graph.node("Max", [x, graph.node("Mul", [x, slope])])
 
 
-def _elu(graph: Graph, x: str) -> str:
+def _elu(graph: Graph, x: str, alpha: float = _activations.ELU_ALPHA) -> str:
     """``relu(x) + alpha * (exp(min(x, 0)) - 1)``, as the engine computes it."""
     negative = graph.node("Min", [x, graph.constant(0.0, "zero")])
     expm1 = graph.node(
         "Sub", [graph.node("Exp", [negative]), graph.constant(1.0, "one")]
     )
-    scaled = graph.node("Mul", [expm1, graph.constant(_activations.ELU_ALPHA)])
+    scaled = graph.node("Mul", [expm1, graph.constant(alpha, "alpha")])
     return graph.node("Add", [graph.node("Relu", [x]), scaled])
+
+
+def _selu(graph: Graph, x: str) -> str:
+    """``scale * elu(x, alpha)`` with selu's constants (ONNX Runtime's
+    ``Selu`` has no float64 kernel)."""
+    elu = _elu(graph, x, _activations.SELU_ALPHA)
+    return graph.node("Mul", [elu, graph.constant(_activations.SELU_SCALE, "scale")])
 
 
 def _softplus(graph: Graph, x: str) -> str:
@@ -64,6 +71,11 @@ def _softplus(graph: Graph, x: str) -> str:
     tail = graph.node("Exp", [graph.node("Neg", [graph.node("Abs", [x])])])
     log = graph.node("Log", [graph.node("Add", [tail, graph.constant(1.0, "one")])])
     return graph.node("Add", [graph.node("Relu", [x]), log])
+
+
+def _mish(graph: Graph, x: str) -> str:
+    """``x * tanh(softplus(x))``, softplus as :func:`_softplus` writes it."""
+    return graph.node("Mul", [x, graph.node("Tanh", [_softplus(graph, x)])])
 
 
 def erf(graph: Graph, x: str) -> str:
@@ -111,6 +123,8 @@ ONNX_ACTIVATIONS: dict[str, Callable[[Graph, str], str]] = {
     "elu": _elu,
     "softplus": _softplus,
     "gelu": _gelu,
+    "selu": _selu,
+    "mish": _mish,
 }
 
 
