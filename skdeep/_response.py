@@ -12,6 +12,7 @@ from sklearn.ensemble import BaggingRegressor
 from sklearn.utils.validation import check_is_fitted
 
 from .inverse import array_regressor, has_input_jacobian, input_jacobian
+from .tabular._ensemble import MemberEnsemble
 
 
 class Response:
@@ -120,4 +121,7 @@ def _members(model):
             check_is_fitted(member)
         return list(model), [None] * len(model)
     check_is_fitted(model)
+    members = model.__dict__.get("estimators_")
+    if isinstance(model, MemberEnsemble) and members:
+        return list(members), [None] * len(members)
     return [model], [None]

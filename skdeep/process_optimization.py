@@ -315,8 +315,9 @@ def optimize_inputs(
     Parameters
     ----------
     model : regressor, list of regressors or BaggingRegressor
-        Fitted, single- or multi-output. A list of models or a
-        ``BaggingRegressor`` is an ensemble: its mean is optimized and the
+        Fitted, single- or multi-output. A list of models, a
+        ``BaggingRegressor`` or a tabular network with ``n_members`` of 2 or
+        more is an ensemble: its mean is optimized and the
         spread of its members is reported (and traded off by
         ``uncertainty``). skdeep's networks, alone, behind affine scalers or
         in an ensemble, are searched with their input gradients; any other

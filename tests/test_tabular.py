@@ -1,6 +1,8 @@
 """The tabular networks on raw tables: mixed columns and missing values in,
 every skdeep habit kept (errors, atomic failure, validation data, weights)."""
 
+import warnings
+
 import numpy as np
 import pandas as pd
 import pytest
@@ -10,8 +12,6 @@ from sklearn.exceptions import ConvergenceWarning
 from sklearn.metrics import r2_score
 
 from skdeep import TabularMLPClassifier, TabularMLPRegressor
-
-pytestmark = pytest.mark.filterwarnings("ignore::sklearn.exceptions.ConvergenceWarning")
 
 
 def plant_runs(n=400, seed=0):
@@ -160,7 +160,6 @@ def test_clones_and_grid_search_like_any_estimator():
     )
     assert grid.fit(X, y).best_params_["embedding_dim"] in (2, 4)
     assert clone(grid.best_estimator_).get_params()["embedding_dim"] in (2, 4)
-    assert ConvergenceWarning  # the marker filters it
 
 
 def test_regression_predictions_stay_within_the_training_range():
@@ -173,3 +172,77 @@ def test_regression_predictions_stay_within_the_training_range():
     model._y_min, model._y_max = middle, middle + 1.0
     np.testing.assert_array_less(middle - 1e-9, model.predict(far))
     np.testing.assert_array_less(model.predict(far), middle + 1.0 + 1e-9)
+
+
+def test_training_every_epoch_gives_no_convergence_warning():
+    X, y = plant_runs(150)
+    with warnings.catch_warnings():
+        warnings.simplefilter("error", ConvergenceWarning)
+        TabularMLPRegressor(max_iter=4, random_state=0).fit(X, y)
+        TabularMLPClassifier(max_iter=4, random_state=0).fit(X, y > np.median(y))
+
+
+@pytest.mark.parametrize("n_members", [2, 3])
+def test_members_are_averaged_and_their_spread_returned(n_members):
+    X, y = plant_runs(200)
+    model = TabularMLPRegressor(
+        n_members=n_members, max_iter=6, hidden_layer_sizes=(16,), random_state=0
+    ).fit(X, y)
+    assert len(model.estimators_) == n_members
+    each = np.stack([member.predict(X) for member in model.estimators_])
+    mean, std = model.predict(X, return_std=True)
+    np.testing.assert_allclose(mean, each.mean(axis=0), rtol=1e-5, atol=1e-6)
+    np.testing.assert_allclose(std, each.std(axis=0), rtol=1e-4, atol=1e-6)
+    np.testing.assert_array_equal(model.predict(X), mean)
+    seeds = {member.random_state for member in model.estimators_}
+    assert len(seeds) == n_members and std.mean() > 0
+    assert model.n_iter_ == model.estimators_[0].n_iter_
+
+
+def test_classifier_members_average_probabilities():
+    X, y = plant_runs(200)
+    labels = np.where(y > np.median(y), "high", "low")
+    model = TabularMLPClassifier(
+        n_members=2, max_iter=6, hidden_layer_sizes=(16,), random_state=0
+    ).fit(X, labels)
+    each = np.stack([m.predict_proba(X) for m in model.estimators_])
+    np.testing.assert_allclose(model.predict_proba(X), each.mean(axis=0), rtol=1e-6)
+    expected = model.classes_[model.predict_proba(X).argmax(axis=1)]
+    np.testing.assert_array_equal(model.predict(X), expected)
+
+
+def test_return_std_without_members_is_refused():
+    X, y = plant_runs(100)
+    model = TabularMLPRegressor(max_iter=2, random_state=0).fit(X, y)
+    with pytest.raises(ValueError, match="return_std=True needs an ensemble"):
+        model.predict(X, return_std=True)
+
+
+def test_a_failing_member_leaves_the_ensemble_unchanged():
+    X, y = plant_runs(120)
+    model = TabularMLPRegressor(
+        n_members=2, max_iter=3, hidden_layer_sizes=(8,), random_state=0
+    ).fit(X, y)
+    before = model.predict(X)
+    members = list(model.estimators_)
+    with pytest.raises(ValueError):
+        model.set_params(warm_start=True).fit(X.assign(temp="hot"), y)
+    assert model.estimators_ == members
+    np.testing.assert_array_equal(model.predict(X), before)
+
+
+def test_warm_start_continues_every_member():
+    X, y = plant_runs(150)
+    model = TabularMLPRegressor(
+        n_members=2, max_iter=3, hidden_layer_sizes=(8,), random_state=0
+    ).fit(X, y)
+    first = [m._network.params.copy() for m in model.estimators_]
+    model.set_params(warm_start=True).fit(X, y)
+    for before, member in zip(first, model.estimators_, strict=True):
+        assert not np.array_equal(before, member._network.params)
+
+
+def test_n_members_is_validated():
+    X, y = plant_runs(50)
+    with pytest.raises(ValueError, match="n_members"):
+        TabularMLPRegressor(n_members=0).fit(X, y)

@@ -166,6 +166,10 @@ class TrainingConfig:
         Objective evaluations at most ('lbfgs').
     warning_category : type of Warning, default=RuntimeWarning
         Category of the convergence and divergence warnings.
+    fixed_epochs : bool, default=False
+        Every one of the ``max_iter`` epochs is meant to run (a schedule
+        over all of them): reaching ``max_iter`` gives no convergence
+        warning.
     """
 
     max_iter: int
@@ -184,6 +188,7 @@ class TrainingConfig:
     clip_grad_norm: float | None = None
     max_fun: int = 15000
     warning_category: type[Warning] = RuntimeWarning
+    fixed_epochs: bool = False
 
     def stopping(self) -> Stopping:
         """The stopping rules these settings give."""
@@ -527,7 +532,7 @@ class _StochasticRun:
             print(decision.message)
         if decision.stop or config.incremental:
             return False
-        if state.n_iter == config.max_iter:
+        if state.n_iter == config.max_iter and not config.fixed_epochs:
             config.warn(
                 f"Stochastic Optimizer: Maximum iterations ({config.max_iter}) "
                 "reached and the optimization hasn't converged yet."

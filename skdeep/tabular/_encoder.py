@@ -129,6 +129,9 @@ class TabularEncoder(TransformerMixin, BaseEstimator):
 
     Attributes
     ----------
+    n_numeric_ : int
+        Numeric input columns: the first ``n_numeric_`` output columns are
+        their scaled values (their missing indicators follow).
     n_dense_ : int
         Output columns before the embedding codes.
     cardinalities_ : list of int
@@ -199,6 +202,7 @@ class TabularEncoder(TransformerMixin, BaseEstimator):
             if len(many)
             else []
         )
+        self.n_numeric_ = len(numeric)
         n_out = len(transformer.get_feature_names_out())
         self.n_dense_ = n_out - len(self.cardinalities_)
         return self

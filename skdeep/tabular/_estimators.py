@@ -37,9 +37,12 @@ from ..nn.layers import Dropout
 from ..nn.network import Sequential
 from ..nn.ntk import NTKDense
 from ..nn.optimizers import Adam
+from ..nn.parametric import ParametricActivation
+from ..nn.periodic import PeriodicEmbedding
 from ..nn.scaling import FeatureScale
 from ..nn.training import TrainingConfig
 from ._encoder import TabularEncoder
+from ._ensemble import MemberEnsemble
 
 __all__ = ["TabularMLPRegressor", "TabularMLPClassifier"]
 
@@ -71,7 +74,12 @@ class BaseTabularNetwork(BaseNeuralNetwork):
     # weights of the best validation score
     solver, penalty, l1_ratio = "adam", "l2", 0.0
     #: the recipe's training settings, beside the estimator's parameters
-    _recipe = {"schedule": "coslog4", "tol": 0.0, "n_iter_no_change": np.inf}
+    _recipe = {
+        "schedule": "coslog4",
+        "tol": 0.0,
+        "n_iter_no_change": np.inf,
+        "fixed_epochs": True,
+    }
     _adam = {"beta_1": 0.9, "beta_2": 0.95, "epsilon": 1e-8}
     #: learning-rate factor of the per-feature scales (RealMLP's)
     scale_lr_factor = 6.0
@@ -80,6 +88,7 @@ class BaseTabularNetwork(BaseNeuralNetwork):
         **BaseNeuralNetwork._parameter_constraints,
         "dropout": [Interval(Real, 0, 1, closed="left")],
         "validation_fraction": [Interval(Real, 0, 1, closed="neither"), None],
+        "n_members": [Interval(Integral, 1, None, closed="left")],
         "categorical_features": [StrOptions({"from_dtype"}), "array-like", None],
         "max_one_hot": [Interval(Integral, 0, None, closed="left")],
         "embedding_dim": [Interval(Integral, 1, None, closed="left")],
@@ -196,15 +205,32 @@ class BaseTabularNetwork(BaseNeuralNetwork):
     def _validate_architecture(self):
         self._hidden_layer_sizes()
 
-    def _build_network(self, n_features, n_outputs, rng, dtype):
+    #: whether the numeric columns get periodic embeddings (PBLD)
+    periodic_embedding = False
+    #: whether the hidden activations are parametric, ``z + alpha (f(z) - z)``
+    parametric_activation = False
+
+    def _input_layers(self, n_features):
+        """Embeddings of the numeric columns and of the categorical codes,
+        then the per-feature scale."""
+        cardinalities = self._encoder.cardinalities_
         layers = []
-        if self._encoder.cardinalities_:
-            layers.append(
-                CategoricalEmbedding(self._encoder.cardinalities_, self.embedding_dim)
-            )
+        if self.periodic_embedding and self._encoder.n_numeric_:
+            layers.append(PeriodicEmbedding(n_columns=self._encoder.n_numeric_))
+        if cardinalities:
+            layers.append(CategoricalEmbedding(cardinalities, self.embedding_dim))
         layers.append(FeatureScale(lr_factor=self.scale_lr_factor))
+        return layers
+
+    def _hidden_layer(self, units):
+        if self.parametric_activation:
+            return [NTKDense(units), ParametricActivation(self.activation)]
+        return [NTKDense(units, self.activation)]
+
+    def _build_network(self, n_features, n_outputs, rng, dtype):
+        layers = self._input_layers(n_features)
         for units in self._hidden_layer_sizes():
-            layers.append(NTKDense(units, self.activation))
+            layers.extend(self._hidden_layer(units))
             if self.dropout:
                 layers.append(Dropout(self.dropout))
         layers.append(NTKDense(n_outputs))
@@ -249,6 +275,12 @@ _PARAMETERS = """
         Fraction of the training data held out to pick the best epoch (by the
         score: R^2 or accuracy). None trains on everything and keeps the last
         epoch. Ignored when ``X_val`` and ``y_val`` are given.
+
+    n_members : int, default=1
+        Networks trained alike from different seeds (drawn from
+        ``random_state``) and averaged: each one costs a fit. With two or
+        more, ``estimators_`` holds them, and a regressor's
+        ``predict(X, return_std=True)`` also returns their spread.
 
     categorical_features : "from_dtype", None or array-like, default="from_dtype"
         Categorical columns: "from_dtype" takes a DataFrame's ``category``,
@@ -300,6 +332,10 @@ _ATTRIBUTES = """
     history_ : dict of str to list
         Per-epoch records (loss, validation loss and score, learning rate,
         times), as for the MLPs.
+
+    estimators_ : list of estimators
+        With ``n_members`` of 2 or more: the fitted members (each with
+        ``n_members=1``). The attributes above are then the first member's.
 """
 
 
@@ -314,7 +350,7 @@ def _fill(doc_parameters: str):
 
 
 @_fill(_PARAMETERS)
-class TabularMLPRegressor(RegressorTask, BaseTabularNetwork):
+class TabularMLPRegressor(MemberEnsemble, RegressorTask, BaseTabularNetwork):
     """Network for regression on raw tables, strong with its defaults.
 
     Reads a DataFrame of numeric, boolean and categorical columns with
@@ -361,6 +397,7 @@ class TabularMLPRegressor(RegressorTask, BaseTabularNetwork):
         max_iter=64,
         dropout=0.0,
         validation_fraction=0.2,
+        n_members=1,
         categorical_features="from_dtype",
         max_one_hot=8,
         embedding_dim=8,
@@ -377,6 +414,7 @@ class TabularMLPRegressor(RegressorTask, BaseTabularNetwork):
         self.max_iter = max_iter
         self.dropout = dropout
         self.validation_fraction = validation_fraction
+        self.n_members = n_members
         self.categorical_features = categorical_features
         self.max_one_hot = max_one_hot
         self.embedding_dim = embedding_dim
@@ -433,6 +471,38 @@ class TabularMLPRegressor(RegressorTask, BaseTabularNetwork):
         y_pred = self._unscaled(self._forward(X))
         return y_pred.ravel() if y_pred.shape[1] == 1 else y_pred
 
+    def predict(self, X, return_std: bool = False):
+        """Predict, and with ``return_std`` the members' spread.
+
+        Parameters
+        ----------
+        X : DataFrame or array-like of shape (n_samples, n_features)
+            Table with the columns seen in fit.
+        return_std : bool, default=False
+            Also return the standard deviation of the members' predictions
+            (needs ``n_members`` of 2 or more).
+
+        Returns
+        -------
+        y : ndarray of shape (n_samples,) or (n_samples, n_outputs)
+            The members' mean prediction.
+        std : ndarray of the same shape
+            Only with ``return_std``: the members' standard deviation.
+        """
+        check_is_fitted(self)
+        if return_std and not self.__dict__.get("estimators_"):
+            raise ValueError(
+                "return_std=True needs an ensemble: fit with n_members=2 or more "
+                f"(this model has n_members={self.n_members} when fitted)."
+            )
+        X = self._validate_predict_input(X)
+        if not return_std:
+            return self._predict(X)
+        outputs = self._member_outputs(X)
+        spread = np.stack([self._unscaled(o) for o in outputs]).std(axis=0)
+        mean = self._predict(X)
+        return mean, (spread.ravel() if spread.shape[1] == 1 else spread)
+
     @available_if(_never)
     def partial_fit(self, X, y, sample_weight=None):  # pragma: no cover
         """Not available: the table's encoding is fitted once, in fit."""
@@ -450,7 +520,7 @@ class TabularMLPRegressor(RegressorTask, BaseTabularNetwork):
         Weights of the classes, multiplied with ``sample_weight``.
 """
 )
-class TabularMLPClassifier(ClassifierTask, BaseTabularNetwork):
+class TabularMLPClassifier(MemberEnsemble, ClassifierTask, BaseTabularNetwork):
     """Network for classification on raw tables, strong with its defaults.
 
     Reads a DataFrame (or an array with ``categorical_features``) as it is:
@@ -509,6 +579,7 @@ class TabularMLPClassifier(ClassifierTask, BaseTabularNetwork):
         max_iter=64,
         dropout=0.0,
         validation_fraction=0.2,
+        n_members=1,
         categorical_features="from_dtype",
         max_one_hot=8,
         embedding_dim=8,
@@ -527,6 +598,7 @@ class TabularMLPClassifier(ClassifierTask, BaseTabularNetwork):
         self.max_iter = max_iter
         self.dropout = dropout
         self.validation_fraction = validation_fraction
+        self.n_members = n_members
         self.categorical_features = categorical_features
         self.max_one_hot = max_one_hot
         self.embedding_dim = embedding_dim
