@@ -198,17 +198,33 @@ def _selu_derivative(a, z, delta):
     delta *= slope.astype(delta.dtype, copy=False)
 
 
-# mish (Misra, 2019): f(z) = z * tanh(softplus(z)),
-# f'(z) = tanh(softplus(z)) + z * sigmoid(z) * (1 - tanh(softplus(z))**2)
+# mish (Misra, 2019): f(z) = z * tanh(softplus(z)). With n = exp(z),
+# tanh(softplus(z)) = w / (w + 2), w = n * (n + 2): one exp, no log; z is
+# capped at 20, where it is 1 to float64's precision.
+# f'(z) = t + z * sigmoid(z) * (1 - t**2), t = tanh(softplus(z))
+MISH_CAP = 20.0
+
+
+def _mish_parts(z):
+    """``t = tanh(softplus(z))`` and ``n = exp(min(z, cap))``."""
+    n = np.minimum(z, MISH_CAP)
+    np.exp(n, out=n)
+    w = n + 2.0
+    w *= n
+    t = w / (w + 2.0)
+    return t, n
+
+
 def _mish(z):
-    z *= np.tanh(np.logaddexp(0.0, z))
+    z *= _mish_parts(z)[0]
 
 
 def _mish_derivative(a, z, delta):
-    t = np.tanh(np.logaddexp(0.0, z))
+    t, n = _mish_parts(z)
+    sigmoid = n / (n + 1.0)
     slope = 1.0 - t * t
     slope *= z
-    slope *= expit(z)
+    slope *= sigmoid
     slope += t
     delta *= slope
 
