@@ -486,7 +486,11 @@ class BaseNeuralNetwork(
             data.y,
             data.sample_weight,
             task_name="partial_fit" if incremental else "fit",
-            max_subtasks=self.max_iter if stochastic and not incremental else 0,
+            max_subtasks=(
+                self._max_epochs(data.X.shape[0])
+                if stochastic and not incremental
+                else 0
+            ),
         )
         steps = data.X.shape[1] if data.X.ndim == 3 else 1
         with blas_threads(network, self._batch_rows(data), stochastic, steps) as tuner:
@@ -539,10 +543,14 @@ class BaseNeuralNetwork(
             )
         return int(np.clip(self.batch_size, 1, n_samples))
 
+    def _max_epochs(self, n_samples: int) -> int:
+        """Epochs (or iterations) at most, for ``n_samples`` training rows."""
+        return self.max_iter
+
     def _training_config(self, n_samples: int, *, incremental: bool) -> TrainingConfig:
         """The one place the estimator's parameters become training settings."""
         return TrainingConfig(
-            max_iter=self.max_iter,
+            max_iter=self._max_epochs(n_samples),
             batch_size=self._batch_size(n_samples),
             shuffle=self.shuffle,
             penalty=self._make_penalty(),

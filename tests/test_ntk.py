@@ -4,7 +4,7 @@ against a plain Dense layer with the effective weights."""
 import numpy as np
 
 from skdeep.nn import Dense, Sequential, losses, objective
-from skdeep.nn.ntk import NTKDense
+from skdeep.nn.ntk import NTKDense, initialize_from_rows
 from skdeep.utils import check_gradient
 
 
@@ -30,11 +30,36 @@ def test_it_computes_a_dense_layer_with_the_effective_weights():
     assert abs(ntk.layers[0].params["kernel"].std() - 1) < 0.3  # standard normal
 
 
-def test_data_dependent_biases_put_each_kink_on_a_data_row():
+def test_data_dependent_init_standardizes_and_centres_each_unit():
     rng = np.random.RandomState(2)
     layer = Sequential([NTKDense(50, "relu")]).build(3, rng).layers[0]
-    X = rng.normal(size=(40, 3))
+    X = rng.normal(loc=2.0, scale=[1.0, 5.0, 0.1], size=(40, 3))
     layer.initialize_from_data(X, np.random.RandomState(0))
-    pre = X @ layer.params["kernel"] / np.sqrt(3) + layer.params["bias"] * 0.1
-    # every unit is zero at one of the rows
+    weights_only = X @ layer.params["kernel"] / np.sqrt(3)
+    np.testing.assert_allclose(weights_only.std(axis=0), 1.0, rtol=1e-12)
+    pre = weights_only + layer.params["bias"] * 0.1
+    # each unit's zero lies within the range of its pre-activations over the rows
+    assert np.all((pre.min(axis=0) <= 0) & (pre.max(axis=0) >= 0))
+
+
+def test_data_dependent_bias_is_a_convex_combination_of_rows():
+    # with one row per combination, the bias puts that row exactly at zero
+    rng = np.random.RandomState(3)
+    layer = Sequential([NTKDense(20)]).build(4, rng).layers[0]
+    X = rng.normal(size=(30, 4))
+    layer.initialize_from_data(X, np.random.RandomState(1), n_simplex=1)
+    pre = X @ layer.params["kernel"] / 2.0 + layer.params["bias"] * 0.1
     assert np.all(np.abs(pre).min(axis=0) < 1e-12)
+
+
+def test_initialize_from_rows_sets_every_ntk_layer_from_its_inputs():
+    rng = np.random.RandomState(4)
+    net = Sequential([NTKDense(16, "tanh"), NTKDense(8, "relu"), NTKDense(1)])
+    net = net.build(5, rng)
+    X = rng.normal(scale=3.0, size=(300, 5))
+    initialize_from_rows(net, X, np.random.RandomState(0), max_rows=300)
+    x = X
+    for layer in net.layers:
+        z = x @ layer.params["kernel"] * layer.weight_factor
+        np.testing.assert_allclose(z.std(axis=0), 1.0, rtol=1e-10)
+        x = layer.forward(x)

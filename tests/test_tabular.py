@@ -246,3 +246,32 @@ def test_n_members_is_validated():
     X, y = plant_runs(50)
     with pytest.raises(ValueError, match="n_members"):
         TabularMLPRegressor(n_members=0).fit(X, y)
+
+
+def test_optimize_inputs_reads_the_members_spread():
+    from skdeep import optimize_inputs
+
+    rng = np.random.RandomState(0)
+    X = pd.DataFrame(
+        {"temp": rng.uniform(700, 900, 150), "gas": rng.uniform(1, 5, 150)}
+    )
+    y = -(((X["temp"] - 820) / 50) ** 2) + 0.3 * X["gas"]
+    model = TabularMLPRegressor(
+        n_members=2, max_iter=8, hidden_layer_sizes=(16,), random_state=0
+    ).fit(X, y)
+    best = optimize_inputs(model, X, objective=0, n_candidates=1, random_state=0)
+    settings = best[["temp", "gas"]]
+    mean, std = model.predict(settings, return_std=True)
+    np.testing.assert_allclose(best["y0"], mean, rtol=1e-5)
+    np.testing.assert_allclose(best["y0_std"], std, rtol=1e-4, atol=1e-7)
+
+
+def test_auto_epochs_follow_the_table_size():
+    # 3000 rows: a validation split of 600, so fewer rows to train on than
+    # given; the epoch count is still one number for the whole fit
+    X, y = plant_runs(3000)
+    model = TabularMLPRegressor(hidden_layer_sizes=(8,), random_state=0).fit(X, y)
+    assert model.n_iter_ == model._max_epochs(3000) == round(2048 / 12)
+    assert TabularMLPRegressor()._max_epochs(100) == 256
+    assert TabularMLPRegressor()._max_epochs(50_000) == 64
+    assert TabularMLPRegressor(max_iter=7)._max_epochs(100) == 7

@@ -16,7 +16,7 @@ import numpy as np
 from . import activations as _activations
 from .layers import Layer
 
-__all__ = ["NTKDense"]
+__all__ = ["NTKDense", "initialize_from_rows"]
 
 
 class NTKDense(Layer):
@@ -31,7 +31,7 @@ class NTKDense(Layer):
     bias_factor : float, default=0.1
         Multiplier of the stored bias: its learning-rate factor under Adam.
         The bias starts at zero, or from the data with
-        :meth:`initialize_from_data`.
+        :meth:`initialize_from_data` (see :func:`initialize_from_rows`).
 
     Examples
     --------
@@ -63,12 +63,25 @@ class NTKDense(Layer):
         self.params["kernel"][...] = rng.standard_normal((self.n_in, self.units))
         self.params["bias"][...] = 0.0
 
-    def initialize_from_data(self, x: np.ndarray, rng) -> None:
-        """Biases that put each unit's kink at a random row of ``x`` (the
-        layer's inputs at initialization)."""
-        rows = x[rng.randint(0, x.shape[0], size=self.units)]
-        pre = np.einsum("ij,ji->i", rows, self._effective_kernel(x.dtype))
-        self.params["bias"][...] = -pre / self.bias_factor
+    def initialize_from_data(self, x: np.ndarray, rng, n_simplex: int = 5) -> None:
+        """Initialization from the layer's inputs ``x`` (RealMLP's "std"
+        weights and "he+5" biases).
+
+        Each unit's weights are divided by the standard deviation of its
+        pre-activation over ``x``, so that it is 1; its bias then puts the
+        pre-activation's zero at a random convex combination (weights drawn
+        from Dirichlet(1)) of ``n_simplex`` random rows.
+        """
+        pre = x @ self._effective_kernel(np.float64)
+        std = pre.std(axis=0)
+        std[~(std > 0)] = 1.0
+        self.params["kernel"][...] /= std
+        pre /= std
+        rows = rng.randint(0, x.shape[0], size=(self.units, n_simplex))
+        weights = rng.exponential(size=(self.units, n_simplex))
+        weights /= weights.sum(axis=1, keepdims=True)
+        chosen = pre[rows, np.arange(self.units)[:, None]]
+        self.params["bias"][...] = -(chosen * weights).sum(axis=1) / self.bias_factor
 
     def _effective_kernel(self, dtype):
         return (self.params["kernel"] * self.weight_factor).astype(dtype, copy=False)
@@ -108,3 +121,40 @@ class NTKDense(Layer):
         a, cache = record
         self.activation.derivative(a, cache, delta)
         return delta @ self._effective_kernel(delta.dtype).T
+
+
+def initialize_from_rows(network, X: np.ndarray, rng, max_rows: int = 2048) -> None:
+    """Initialize every :class:`NTKDense` layer of ``network`` from the
+    training rows ``X`` (at most ``max_rows`` of them, drawn at random),
+    each from its own inputs: the rows passed through the layers before it,
+    already initialized this way.
+
+    Parameters
+    ----------
+    network : skdeep.nn.network.Sequential
+        A built network (its other layers keep their initialization).
+    X : ndarray of shape (n_samples, n_features)
+        Training rows, as the network reads them.
+    rng : numpy.random.RandomState
+        Draws the rows and the biases' combinations.
+    max_rows : int, default=2048
+        Rows used at most.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from skdeep.nn.network import Sequential
+    >>> rng = np.random.RandomState(0)
+    >>> net = Sequential([NTKDense(8, "relu"), NTKDense(1)]).build(3, rng)
+    >>> X = rng.normal(size=(100, 3))
+    >>> initialize_from_rows(net, X, rng)
+    >>> float(net.forward(X).std().round(6))
+    1.0
+    """
+    if X.shape[0] > max_rows:
+        X = X[rng.choice(X.shape[0], max_rows, replace=False)]
+    x = np.asarray(X, dtype=np.float64)
+    for layer in network.layers:
+        if isinstance(layer, NTKDense):
+            layer.initialize_from_data(x, rng)
+        x = layer.forward(x)

@@ -12,6 +12,7 @@ the best validation score on an internal split.
 
 from __future__ import annotations
 
+import math
 from dataclasses import replace
 from numbers import Integral, Real
 
@@ -35,8 +36,8 @@ from .._tasks import ClassifierTask, RegressorTask
 from ..nn.embedding import CategoricalEmbedding
 from ..nn.layers import Dropout
 from ..nn.network import Sequential
-from ..nn.ntk import NTKDense
-from ..nn.optimizers import Adam
+from ..nn.ntk import NTKDense, initialize_from_rows
+from ..nn.optimizers import Adam, AdamW
 from ..nn.parametric import ParametricActivation
 from ..nn.periodic import PeriodicEmbedding
 from ..nn.scaling import FeatureScale
@@ -89,6 +90,7 @@ class BaseTabularNetwork(BaseNeuralNetwork):
         "dropout": [Interval(Real, 0, 1, closed="left")],
         "validation_fraction": [Interval(Real, 0, 1, closed="neither"), None],
         "n_members": [Interval(Integral, 1, None, closed="left")],
+        "max_iter": [Interval(Integral, 1, None, closed="left"), StrOptions({"auto"})],
         "categorical_features": [StrOptions({"from_dtype"}), "array-like", None],
         "max_one_hot": [Interval(Integral, 0, None, closed="left")],
         "embedding_dim": [Interval(Integral, 1, None, closed="left")],
@@ -96,7 +98,12 @@ class BaseTabularNetwork(BaseNeuralNetwork):
     }
     _architecture_parameters = ("embedding_dim",)
 
+    #: decoupled weight decay of the kernels (AdamW) when above 0
+    weight_decay = 0.0
+
     def _make_optimizer(self):
+        if self.weight_decay:
+            return AdamW(**self._adam, weight_decay=self.weight_decay)
         return Adam(**self._adam)
 
     def _batch_size(self, n_samples: int) -> int:
@@ -104,9 +111,27 @@ class BaseTabularNetwork(BaseNeuralNetwork):
         meant for every table."""
         return max(1, min(int(self.batch_size), n_samples))
 
+    #: with max_iter='auto': optimizer steps aimed at, within the epoch range
+    auto_steps, auto_epochs = 2048, (64, 256)
+
+    def _max_epochs(self, n_samples: int) -> int:
+        """``max_iter``, or with 'auto' enough epochs for about
+        :attr:`auto_steps` mini-batch steps, within :attr:`auto_epochs`.
+
+        The count follows the rows given to ``fit`` (the internal
+        validation split included), so that it is one number for the whole
+        fit.
+        """
+        if self.max_iter != "auto":
+            return self.max_iter
+        n_rows = self.__dict__.get("_n_training_rows", n_samples)
+        batches = math.ceil(n_rows / self._batch_size(n_rows))
+        low, high = self.auto_epochs
+        return int(np.clip(round(self.auto_steps / batches), low, high))
+
     def _training_config(self, n_samples, *, incremental):
         return TrainingConfig(
-            max_iter=self.max_iter,
+            max_iter=self._max_epochs(n_samples),
             batch_size=self._batch_size(n_samples),
             penalty=self._make_penalty(),
             alpha=self.alpha,
@@ -227,6 +252,10 @@ class BaseTabularNetwork(BaseNeuralNetwork):
             return [NTKDense(units), ParametricActivation(self.activation)]
         return [NTKDense(units, self.activation)]
 
+    #: whether the dense layers start from the training rows (RealMLP's
+    #: "std" weights and "he+5" biases)
+    data_init = False
+
     def _build_network(self, n_features, n_outputs, rng, dtype):
         layers = self._input_layers(n_features)
         for units in self._hidden_layer_sizes():
@@ -234,7 +263,19 @@ class BaseTabularNetwork(BaseNeuralNetwork):
             if self.dropout:
                 layers.append(Dropout(self.dropout))
         layers.append(NTKDense(n_outputs))
-        return self._built(Sequential(layers), n_features, rng, dtype)
+        network = self._built(Sequential(layers), n_features, rng, dtype)
+        rows = self.__dict__.get("_init_rows")
+        if self.data_init and rows is not None:
+            initialize_from_rows(network, rows, rng)
+        return network
+
+    def _run_solver(self, data, *, incremental):
+        """Train, with the rows at hand when a new network is built."""
+        self._init_rows = data.X
+        try:
+            return super()._run_solver(data, incremental=incremental)
+        finally:
+            self.__dict__.pop("_init_rows", None)
 
     def __sklearn_tags__(self):
         tags = super().__sklearn_tags__()
@@ -264,9 +305,11 @@ _PARAMETERS = """
         cosine cycles over ``max_iter`` epochs). In the neural-tangent
         parametrization rates are about 40 times those of a standard MLP.
 
-    max_iter : int, default=64
+    max_iter : int or 'auto', default='auto'
         Epochs; every one runs (no early stop), and the weights of the epoch
-        with the best validation score are kept.
+        with the best validation score are kept. 'auto' runs enough epochs
+        for about 2048 mini-batch steps, from 64 (above about 8000 training
+        rows) to 256 (below about 2000).
 
     dropout : float, default=0.0
         Dropout rate after each hidden layer.
@@ -394,7 +437,7 @@ class TabularMLPRegressor(MemberEnsemble, RegressorTask, BaseTabularNetwork):
         alpha=0.0,
         batch_size=256,
         learning_rate_init=0.04,
-        max_iter=64,
+        max_iter="auto",
         dropout=0.0,
         validation_fraction=0.2,
         n_members=1,
@@ -576,7 +619,7 @@ class TabularMLPClassifier(MemberEnsemble, ClassifierTask, BaseTabularNetwork):
         alpha=0.0,
         batch_size=256,
         learning_rate_init=0.04,
-        max_iter=64,
+        max_iter="auto",
         dropout=0.0,
         validation_fraction=0.2,
         n_members=1,
