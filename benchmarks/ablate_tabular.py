@@ -36,14 +36,14 @@ from tabular_data import TABLES, load_table  # noqa: E402
 VARIANTS = {
     "default": ({}, {}),
     "no_periodic": ({}, {"periodic_embedding": False}),
+    "no_weight_decay": ({}, {"weight_decay": 0.0}),
     "epochs_64": ({"max_iter": 64}, {}),
-    "epochs_256": ({"max_iter": 256}, {}),
     "parametric_act": (
         {"reg": {"activation": "mish"}, "clf": {"activation": "selu"}},
         {"parametric_activation": True},
     ),
     "data_init": ({}, {"data_init": True}),
-    "weight_decay": ({}, {"weight_decay": 0.02}),
+    "dropout_0.15": ({"dropout": 0.15}, {}),
     "no_label_smoothing": ({"clf": {"label_smoothing": 0.0}}, {}),
     "no_best_epoch": ({"validation_fraction": None}, {}),
     "members_3": ({"n_members": 3}, {}),

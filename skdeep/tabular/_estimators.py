@@ -99,7 +99,7 @@ class BaseTabularNetwork(BaseNeuralNetwork):
     _architecture_parameters = ("embedding_dim",)
 
     #: decoupled weight decay of the kernels (AdamW) when above 0
-    weight_decay = 0.0
+    weight_decay = 0.02
 
     def _make_optimizer(self):
         if self.weight_decay:
@@ -231,7 +231,7 @@ class BaseTabularNetwork(BaseNeuralNetwork):
         self._hidden_layer_sizes()
 
     #: whether the numeric columns get periodic embeddings (PBLD)
-    periodic_embedding = False
+    periodic_embedding = True
     #: whether the hidden activations are parametric, ``z + alpha (f(z) - z)``
     parametric_activation = False
 
