@@ -12,6 +12,7 @@ Usage::
     python benchmarks/ablate_tabular.py --list
     python benchmarks/ablate_tabular.py default no_periodic --tables hpc concrete
     python benchmarks/ablate_tabular.py --all --threads 1 --output ablation.md
+    python benchmarks/ablate_tabular.py --from-json results/a.json results/b.json
 """
 
 from __future__ import annotations
@@ -131,7 +132,16 @@ def main(argv=None) -> None:
     parser.add_argument("--tables", nargs="+", choices=list(TABLES), default=None)
     parser.add_argument("--threads", type=int, default=1)
     parser.add_argument("--output", default=None, help="markdown file in results/")
+    parser.add_argument(
+        "--from-json", nargs="+", default=None, help="re-print saved runs, merged"
+    )
     args = parser.parse_args(argv)
+    if args.from_json:
+        results = {}
+        for path in args.from_json:
+            results.update(json.loads(Path(path).read_text()))
+        print(markdown(results, list(next(iter(results.values())))))
+        return
     if args.list:
         for name, (params, attributes) in VARIANTS.items():
             print(f"{name:20s} params={params} recipe={attributes}")

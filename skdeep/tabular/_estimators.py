@@ -570,11 +570,12 @@ class TabularMLPClassifier(MemberEnsemble, ClassifierTask, BaseTabularNetwork):
     numeric and boolean columns are robust-scaled, smoothly clipped and
     imputed with indicators; categorical ones are one-hot encoded (few
     categories) or embedded (many), unknown and missing categories included.
-    The network follows RealMLP-TD (Holzmüller et al., 2024): a learned scale
-    per feature, dense layers in the neural-tangent parametrization, Adam
-    with ``beta_2 = 0.95`` on four ever shorter cosine cycles, dropout,
-    label smoothing and the weights of the best validation epoch. Computes in
-    float32 from 1000 training rows on (``dtype``).
+    The network follows RealMLP-TD (Holzmüller et al., 2024): periodic
+    embeddings of the numeric columns, a learned scale per feature, dense
+    layers in the neural-tangent parametrization, Adam with
+    ``beta_2 = 0.95`` and decoupled weight decay on four ever shorter cosine
+    cycles, label smoothing and the weights of the best validation epoch.
+    Computes in float32 from 1000 training rows on (``dtype``).
 
     Parameters
     ----------
