@@ -334,8 +334,11 @@ def test_count_parameters_counts_every_trainable_array_of_a_network():
     tab = TabularMLPRegressor(hidden_layer_sizes=(3,), max_iter=1).fit(
         frame, X[:, 0, 1]
     )
-    # embeddings 14x8, scales of t and the code, 9x3 + 3, 3x1 + 1
-    assert count_parameters(tab) == 14 * 8 + 9 + 9 * 3 + 3 + 3 + 1
+    # periodic embedding of t: 16 frequencies and phases, a 16x3 map + 3;
+    # embeddings 14x8; scales of the 3 + 1 periodic features of t and the
+    # code's 8; 12x3 + 3; 3x1 + 1
+    periodic = 16 + 16 + 16 * 3 + 3
+    assert count_parameters(tab) == periodic + 14 * 8 + 12 + 12 * 3 + 3 + 3 + 1
 
 
 @pytest.mark.filterwarnings("ignore::sklearn.exceptions.ConvergenceWarning")

@@ -6,7 +6,7 @@ import pytest
 
 from skdeep.nn import Dense, Sequential, losses, objective
 from skdeep.nn.parametric import ParametricActivation
-from skdeep.utils import check_gradient
+from skdeep.utils import check_gradient, check_input_jacobian
 
 NAMES = ["selu", "mish", "relu", "gelu", "tanh"]
 
@@ -29,13 +29,7 @@ def test_input_jacobian_matches_central_differences(name):
     net = Sequential([Dense(4), ParametricActivation(name), Dense(1)]).build(2, rng)
     net.params[:] = rng.normal(size=net.params.size)
     X = rng.normal(size=(5, 2))
-    jac = net.input_jacobian(X, lambda raw: np.ones((len(raw), 1, 1)))
-    eps = 1e-6
-    for j in range(2):
-        step = np.zeros_like(X)
-        step[:, j] = eps
-        fd = (net.forward(X + step) - net.forward(X - step))[:, 0] / (2 * eps)
-        np.testing.assert_allclose(jac[:, 0, j], fd, rtol=1e-6, atol=1e-9)
+    check_input_jacobian(net, X)
 
 
 def test_alpha_mixes_the_activation_and_the_identity():

@@ -6,7 +6,7 @@ from collections.abc import Callable
 
 import numpy as np
 
-__all__ = ["numerical_gradient", "check_gradient"]
+__all__ = ["numerical_gradient", "check_gradient", "check_input_jacobian"]
 
 
 def numerical_gradient(
@@ -88,3 +88,55 @@ def check_gradient(
     numeric = numerical_gradient(f, x, eps)
     np.testing.assert_allclose(grad, numeric, rtol=rtol, atol=atol)
     return float(np.max(np.abs(grad - numeric), initial=0.0))
+
+
+def check_input_jacobian(
+    network,
+    X: np.ndarray,
+    columns=None,
+    *,
+    eps: float = 1e-6,
+    rtol: float = 1e-6,
+    atol: float = 1e-9,
+) -> np.ndarray:
+    """Assert that a network's input Jacobian of its first raw output matches
+    central differences of its forward pass, column by column.
+
+    Parameters
+    ----------
+    network : skdeep.nn.network.Sequential
+        A built network (float64).
+    X : ndarray of shape (n_samples, n_features)
+        The rows to differentiate at.
+    columns : iterable of int, default=None
+        The input columns to check (None: all).
+    eps, rtol, atol : float
+        Step size and tolerances.
+
+    Returns
+    -------
+    ndarray of shape (n_samples, n_features)
+        The analytic Jacobian of the first output, for further checks.
+
+    Raises
+    ------
+    AssertionError
+        If a checked column differs beyond the tolerances.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from skdeep.nn import Dense, Sequential
+    >>> rng = np.random.RandomState(0)
+    >>> net = Sequential([Dense(4, "tanh"), Dense(1)]).build(3, rng)
+    >>> check_input_jacobian(net, rng.normal(size=(5, 3))).shape
+    (5, 3)
+    """
+    jacobian = network.input_jacobian(X, lambda raw: np.ones((len(raw), 1, 1)))
+    for j in range(X.shape[1]) if columns is None else columns:
+        step = np.zeros_like(X)
+        step[:, j] = eps
+        upper, lower = network.forward(X + step), network.forward(X - step)
+        numeric = (upper - lower)[:, 0] / (2 * eps)
+        np.testing.assert_allclose(jacobian[:, 0, j], numeric, rtol=rtol, atol=atol)
+    return jacobian[:, 0]
