@@ -32,7 +32,7 @@ from skdeep.onnx._activations import ONNX_ACTIVATIONS  # noqa: E402
 from skdeep.onnx._estimators import label_values  # noqa: E402
 from skdeep.onnx._links import LINKS  # noqa: E402
 from skdeep.onnx._recurrent import CELL_STEPS  # noqa: E402
-from skdeep.onnx._register import CONVERTERS  # noqa: E402
+from skdeep.onnx._register import CONVERTERS, REFUSED  # noqa: E402
 
 pytestmark = pytest.mark.filterwarnings("ignore::sklearn.exceptions.ConvergenceWarning")
 
@@ -461,8 +461,11 @@ def test_every_public_estimator_converts_or_is_listed_as_not_yet():
         if isinstance(getattr(skdeep, name), type)
         and hasattr(getattr(skdeep, name), "fit")
     }
-    converted = {cls.__name__ for cls in CONVERTERS}
-    assert public - NOT_CONVERTED == converted
+    registered = {cls.__name__ for cls in CONVERTERS}
+    refused = {cls.__name__ for cls, row in CONVERTERS.items() if row == REFUSED}
+    # every estimator is registered: it converts, or refuses with a clear message
+    assert public == registered
+    assert refused == NOT_CONVERTED
 
 
 def test_skl2onnx_finds_the_converters_after_import_skdeep_onnx():
@@ -482,3 +485,17 @@ def test_skl2onnx_finds_the_converters_after_import_skdeep_onnx():
         [sys.executable, "-W", "ignore", "-c", code], capture_output=True, text=True
     )
     assert result.returncode == 0, result.stderr
+
+
+@pytest.mark.parametrize("tabular", ["TabularMLPRegressor", "TabularMLPClassifier"])
+def test_the_tabular_networks_refuse_conversion_clearly(tabular):
+    import pandas as pd
+
+    import skdeep
+
+    rng = np.random.RandomState(0)
+    X = pd.DataFrame({"t": rng.normal(size=40), "lot": rng.choice(list("abc"), 40)})
+    y = (X["t"] > 0).astype(int)
+    model = getattr(skdeep, tabular)(max_iter=2, hidden_layer_sizes=(4,)).fit(X, y)
+    with pytest.raises(ValueError, match=f"{tabular} cannot be converted to ONNX yet"):
+        to_onnx(model, X[:1])

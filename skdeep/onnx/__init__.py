@@ -14,7 +14,8 @@ and GRU cells, stacked, many-to-one and many-to-many) as an ONNX ``Scan``
 over time, and :class:`~skdeep.SequenceScaler` and
 :class:`~skdeep.PolynomialRegression`. A model that cannot be converted
 (an activation, layer, cell or link without an ONNX form) raises a
-ValueError naming what cannot be, never a graph that computes something else.
+ValueError naming what cannot be, never a graph that computes something else;
+so do the tabular networks, whose table encoding has no ONNX form yet.
 
 Conventions (skl2onnx's): the graph computes in its input's float type;
 regressors output ``variable`` ``(n, n_outputs)`` (``(n, n_timesteps,

@@ -31,6 +31,7 @@ from ..baselines import PolynomialRegression
 from ..mlp import MLPClassifier, MLPRegressor
 from ..preprocessing import SequenceScaler
 from ..rnn import RNNClassifier, RNNRegressor, SimpleRNN, SimpleRNNClassifier
+from ..tabular import TabularMLPClassifier, TabularMLPRegressor
 
 __all__ = ["CONVERTERS", "REGRESSOR", "CLASSIFIER", "register_converters"]
 
@@ -53,6 +54,9 @@ CLASSIFIER = (
     CLASSIFIER_OPTIONS,
 )
 
+#: shape calculator and converter of an estimator without an ONNX form yet
+REFUSED = ("_unsupported:refuse_conversion", "_unsupported:never_called", None)
+
 #: every convertible class (exactly: a subclass needs its own row)
 CONVERTERS = {
     MLPRegressor: REGRESSOR,
@@ -71,6 +75,9 @@ CONVERTERS = {
         "_baselines:convert_polynomial",
         None,
     ),
+    # registered to refuse with a clear message (no ONNX form yet)
+    TabularMLPRegressor: REFUSED,
+    TabularMLPClassifier: REFUSED,
 }
 
 
