@@ -50,8 +50,9 @@ def _skops():
 
 @cache
 def trusted_types() -> frozenset[str]:
-    """Every type a saved skdeep model may contain: skdeep's own classes and the
-    functions of its activation registry.
+    """Every type a saved skdeep model may contain: skdeep's own classes and
+    functions (the activation registry's, the tabular encoder's), and
+    ``numpy.dtype``, which scikit-learn's ``SimpleImputer`` keeps.
 
     Returns
     -------
@@ -72,13 +73,15 @@ def trusted_types() -> frozenset[str]:
             continue
         module = importlib.import_module(module_info.name)
         for obj in vars(module).values():
-            if inspect.isclass(obj) and obj.__module__ == module.__name__:
+            own = getattr(obj, "__module__", None) == module.__name__
+            if own and (inspect.isclass(obj) or inspect.isfunction(obj)):
                 names.add(f"{obj.__module__}.{obj.__qualname__}")
     for act in activations.ACTIVATIONS.values():
         for spec in dataclasses.fields(act):
             function = getattr(act, spec.name)
             if callable(function):
                 names.add(f"{function.__module__}.{function.__qualname__}")
+    names.add("numpy.dtype")  # a data type: constructs nothing else
     return frozenset(names)
 
 

@@ -458,3 +458,27 @@ def test_parallel_fits_do_not_oversubscribe(hidden):
     result = cross_validate(est, X, y, cv=2, n_jobs=2, return_estimator=True)
     threads = [e.blas_threads_ for e in result["estimator"]]
     assert threads == [1, 1]  # 2 workers x 1 thread on 2 cores
+
+
+@pytest.mark.parametrize("n_members", [1, 2])
+def test_tabular_networks_round_trip_through_skdeep_io(tmp_path, n_members):
+    import pandas as pd
+
+    from skdeep import TabularMLPClassifier, TabularMLPRegressor
+
+    rng = np.random.RandomState(0)
+    X = pd.DataFrame({
+        "t": np.where(rng.rand(80) < 0.1, np.nan, rng.normal(size=80)),
+        "lot": rng.choice([f"L{i}" for i in range(12)], 80),
+        "gas": pd.Categorical(rng.choice(["argon", "nitrogen"], 80)),
+    })  # fmt: skip
+    y = np.nan_to_num(X["t"].to_numpy()) + (X["gas"] == "argon")
+    for model in (
+        TabularMLPRegressor(n_members=n_members, max_iter=3, random_state=0),
+        TabularMLPClassifier(n_members=n_members, max_iter=3, random_state=0),
+    ):
+        target = y if isinstance(model, TabularMLPRegressor) else y > np.median(y)
+        model.set_params(hidden_layer_sizes=(8,)).fit(X, target)
+        path = tmp_path / f"{type(model).__name__}.skops"
+        save(model, path)
+        np.testing.assert_array_equal(load(path).predict(X), model.predict(X))
