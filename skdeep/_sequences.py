@@ -150,10 +150,13 @@ class VariableLengthSequences:
         return restored
 
 
-def variable_length(X, lengths=None, mask=None) -> VariableLengthSequences | None:
+def variable_length(
+    X, lengths=None, mask=None, *, any_list: bool = False
+) -> VariableLengthSequences | None:
     """``X`` as :class:`VariableLengthSequences` when it is a list of
-    sequences of different lengths or comes with ``lengths`` or ``mask``;
-    None for anything else (read as sequences of one length).
+    sequences of different lengths (with ``any_list``, of any lengths) or
+    comes with ``lengths`` or ``mask``; None for anything else (read as
+    sequences of one length).
 
     Examples
     --------
@@ -170,9 +173,15 @@ def variable_length(X, lengths=None, mask=None) -> VariableLengthSequences | Non
         raise ValueError("Pass lengths or mask, not both.")
     if lengths is not None or mask is not None:
         return _from_padded(X, lengths, mask)
-    if isinstance(X, list | tuple) and _is_ragged(X):
+    if isinstance(X, list | tuple) and (_is_ragged(X) or any_list and _is_list(X)):
         return _from_list(X)
     return None
+
+
+def _is_list(X) -> bool:
+    """A non-empty list of ``(n_timesteps,)`` or ``(n_timesteps, n_features)``
+    sequences."""
+    return len(X) > 0 and all(np.ndim(part) in (1, 2) for part in X)
 
 
 def _is_ragged(X) -> bool:

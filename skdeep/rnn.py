@@ -278,15 +278,13 @@ class BaseRecurrentNetwork(BaseNeuralNetwork):
 
     def _variable_length(self, X, *, reset: bool) -> VariableLengthSequences | None:
         """``X`` as sequences of different lengths, or None. A model fitted
-        on sequences of different lengths also reads 3-D arrays of any length
-        so."""
-        sequences = variable_length(X)
-        if (
-            sequences is None
-            and not reset
-            and self.__dict__.get("_fitted_on_variable_lengths", False)
-            and getattr(X, "ndim", None) == 3
-        ):
+        on sequences of different lengths also reads so 3-D arrays and lists
+        of sequences of one length, whatever that length."""
+        any_length = not reset and self.__dict__.get(
+            "_fitted_on_variable_lengths", False
+        )
+        sequences = variable_length(X, any_list=any_length)
+        if sequences is None and any_length and getattr(X, "ndim", None) == 3:
             n, n_steps = X.shape[:2]
             sequences = variable_length(X, lengths=np.full(n, n_steps))
         return sequences

@@ -499,3 +499,23 @@ def test_the_tabular_networks_refuse_conversion_clearly(tabular):
     model = getattr(skdeep, tabular)(max_iter=2, hidden_layer_sizes=(4,)).fit(X, y)
     with pytest.raises(ValueError, match=f"{tabular} cannot be converted to ONNX yet"):
         to_onnx(model, X[:1])
+
+
+@pytest.mark.filterwarnings("ignore::sklearn.exceptions.ConvergenceWarning")
+def test_a_variable_length_fit_converts_with_a_free_time_axis():
+    from skl2onnx.common.data_types import FloatTensorType
+
+    rng = np.random.RandomState(0)
+    X = [rng.normal(size=(rng.randint(3, 9), 2)).astype(np.float32) for _ in range(40)]
+    model = RNNRegressor(cell="lstm", hidden_layer_sizes=(6,), max_iter=3).fit(
+        X, [s[:, 0].sum() for s in X]
+    )
+    onx = to_onnx(model, initial_types=[("X", FloatTensorType([None, None, 2]))])
+    session = ort.InferenceSession(
+        onx.SerializeToString(), providers=["CPUExecutionProvider"]
+    )
+    for sequence in X[:6]:
+        (output,) = session.run(None, {"X": sequence[None]})
+        np.testing.assert_allclose(
+            output.ravel(), model.predict([sequence]), rtol=1e-5, atol=1e-6
+        )

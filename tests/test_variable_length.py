@@ -153,6 +153,19 @@ def test_any_length_predicts_but_a_plain_array_keeps_the_fitted_length():
 
 
 @pytest.mark.filterwarnings("ignore::sklearn.exceptions.ConvergenceWarning")
+def test_a_list_of_one_length_reads_as_a_list_after_a_variable_length_fit():
+    rng = np.random.RandomState(7)
+    X = ragged(30, rng)
+    est = regressor(cell="gru").fit(X, [s[-1, 0] for s in X])
+    batch = est.predict(X)
+    for i in (0, 1, 2):
+        np.testing.assert_allclose(est.predict([X[i]]), batch[i : i + 1], rtol=1e-6)
+    same = [s for s in X if len(s) == len(X[0])]
+    expected = [batch[i] for i, s in enumerate(X) if len(s) == len(X[0])]
+    np.testing.assert_allclose(est.predict(same), expected, rtol=1e-6)
+
+
+@pytest.mark.filterwarnings("ignore::sklearn.exceptions.ConvergenceWarning")
 def test_input_jacobian_of_a_list_is_each_sequences_own():
     rng = np.random.RandomState(6)
     X = ragged(10, rng)

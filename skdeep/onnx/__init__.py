@@ -24,7 +24,9 @@ n_outputs)`` with ``return_sequences``); classifiers output ``label`` and
 False. Recurrent networks take ``(n, n_timesteps, n_features)`` input, the
 shape of ``X_sample``, or 2-D ``(n, n_timesteps * n_features)`` input read
 as the estimator reads it; sequences of different lengths (padding) are not
-supported by the graph.
+supported by the graph, but a graph declared with a free time axis
+(``initial_types=[("X", FloatTensorType([None, None, n_features]))]``)
+takes batches of any one length.
 
 Examples
 --------
