@@ -35,8 +35,6 @@ and compares it by cross-validation with
 # :func:`~skdeep.datasets.run_powder_line` before the readings are lost. It
 # depends on the nozzle's bore through a square root, so the model has to
 # learn one effect per nozzle id.
-import time
-import warnings
 from textwrap import fill
 
 import matplotlib.pyplot as plt
@@ -44,8 +42,8 @@ import numpy as np
 import pandas as pd
 from sklearn.compose import ColumnTransformer, TransformedTargetRegressor
 from sklearn.ensemble import HistGradientBoostingRegressor
-from sklearn.exceptions import ConvergenceWarning
 from sklearn.impute import SimpleImputer
+from sklearn.metrics import r2_score
 from sklearn.model_selection import KFold, cross_validate
 from sklearn.neural_network import MLPRegressor as SklearnMLPRegressor
 from sklearn.pipeline import make_pipeline
@@ -75,6 +73,14 @@ print("missing values:", X.isna().sum().to_dict())
 print("categories:", {c: X[c].nunique() for c in ["nozzle", "gas"]})
 
 # %%
+# Because of the measurement noise, even the exact law of the simulated line
+# does not score an :math:`R^2` of 1 on these targets. Its score is the best a
+# model can expect on average, and more than it can expect here, since the
+# missing readings hide part of the settings.
+ceiling = r2_score(y, run_powder_line(settings)["d50_um"])
+print(f"R^2 of the noise-free law: {ceiling:.3f}")
+
+# %%
 # A plain MLP cannot read it
 # --------------------------
 # scikit-learn's network converts the table to floats and stops at the first
@@ -89,21 +95,22 @@ for name, model in [
         model.fit(X, y)
     except ValueError as error:
         first_line = str(error).splitlines()[0]
-        print(
-            f"{name}:\n{fill(first_line, 79, initial_indent='  ', subsequent_indent='  ')}"
-        )
+        indent = {"initial_indent": "  ", "subsequent_indent": "  "}
+        wrapped = fill(first_line, 79, break_long_words=False, **indent)
+        print(f"{name}:\n{wrapped}")
 
 # %%
 # The standard pipeline
 # ---------------------
-# The usual remedy takes four scikit-learn parts, each chosen by hand: a
-# :class:`~sklearn.compose.ColumnTransformer` that imputes the numeric
-# columns (median, with an indicator column per column with gaps) and
-# standardizes them, one-hot encodes the two text columns (ignoring nozzles
-# unseen in training), the network, and a
+# The usual remedy is assembled by hand from six scikit-learn parts: an
+# imputer (the median, with an indicator column for each column with gaps)
+# and a scaler for the numeric columns, a one-hot encoder for the two text
+# columns (ignoring nozzles unseen in training), a
+# :class:`~sklearn.compose.ColumnTransformer` that sends each column to its
+# part, the network, and a
 # :class:`~sklearn.compose.TransformedTargetRegressor` that standardizes the
 # target for training. The network keeps scikit-learn's defaults: one layer
-# of 100 units, Adam, 200 epochs.
+# of 100 units, Adam, at most 200 epochs.
 numeric = [
     "melt_superheat_K",
     "gas_pressure_MPa",
@@ -145,21 +152,18 @@ X_category = X.astype({column: "category" for column in categorical})
 # Cross-validated comparison
 # --------------------------
 # All three models are scored on the same 3 folds (:math:`R^2` on the held-out
-# third, 400 training runs per fold). The standard MLP stops at its 200 epochs
-# before its convergence test is met; its ``ConvergenceWarning`` is silenced.
-# The fit times are those of the machine that ran this example.
+# third, 400 training runs per fold); ``fit time`` is the mean time of one
+# fit, on the machine that ran this example.
 cv = KFold(n_splits=3, shuffle=True, random_state=0)
 models = {
     "standard pipeline + MLP": (standard_mlp, X),
     "HistGradientBoosting": (boosting, X_category),
     "TabularMLPRegressor": (tabular_mlp, X),
 }
-results = {}
-start = time.perf_counter()
-with warnings.catch_warnings():
-    warnings.simplefilter("ignore", ConvergenceWarning)
-    for name, (model, data) in models.items():
-        results[name] = cross_validate(model, data, y, cv=cv, return_estimator=True)
+results = {
+    name: cross_validate(model, data, y, cv=cv, return_estimator=True)
+    for name, (model, data) in models.items()
+}
 table = pd.DataFrame(
     {
         "mean R^2": [r["test_score"].mean() for r in results.values()],
@@ -169,32 +173,53 @@ table = pd.DataFrame(
     index=list(results),
 )
 print(table.round(3).to_string())
-print(f"total: {time.perf_counter() - start:.1f} s")
+slower = table["fit time (s)"] / table.loc["TabularMLPRegressor", "fit time (s)"]
+print("fit time of the tabular network, in fits of the others:")
+print((1 / slower).drop("TabularMLPRegressor").round(1).to_string())
+
+# %%
+# All three models end up a few hundredths below the noise-free law.
+# Gradient boosting scores below both networks here: a sum of trees, it
+# approximates the smooth laws of the line by steps. The two networks score
+# within about a hundredth of each other, about the spread of the scores over
+# the folds: on 600 runs the tabular network's defaults match the assembled
+# pipeline, and this comparison does not separate them. What the tabular
+# network saves is the assembly, as the table goes in as it is. Its cost is
+# time: it trains three layers of 256 units for 256 epochs, where the
+# standard MLP has one layer of 100 units, so each fit takes many times as
+# long (the ratios printed above).
 
 # %%
 # The bar chart shows each model's mean score, with the standard deviation
-# over the folds as error bar, and the fit times as labels.
+# over the folds as error bar, the fit times as labels, and the noise-free
+# law's score as a dotted line. The axis starts near the lowest score, which
+# makes the differences visible and also makes them look larger.
+start = np.floor(20 * (table["mean R^2"].min() - 0.05)) / 20
 fig, ax = plt.subplots(figsize=(7, 3))
 ax.barh(table.index, table["mean R^2"], xerr=table["std R^2"], color=["C0", "C1", "C2"])
 for i, (score, seconds) in enumerate(
     zip(table["mean R^2"], table["fit time (s)"], strict=True)
 ):
-    ax.text(score / 2, i, f"{score:.3f}  ({seconds:.1f} s per fit)", va="center")
+    label = f"{score:.3f}  ({seconds:.1f} s per fit)"
+    ax.text(start + 0.005, i, label, va="center", color="white")
+ax.axvline(ceiling, color="k", ls=":")
 ax.invert_yaxis()
-ax.set_xlim(0, 1)
-ax.set_xlabel("R^2, mean over 3 folds")
+ax.set_xlim(start, 1)
+ax.set_xlabel("R^2, mean over 3 folds (dotted: the noise-free law)")
 ax.set_title("Default settings on the raw table")
 fig.tight_layout()
 
 # %%
 # Inside the tabular network's fit
 # --------------------------------
-# :class:`~skdeep.TabularMLPRegressor` holds out 20% of its training data and
-# runs every epoch of its schedule (here ``max_iter='auto'`` gives 256 epochs
-# for 400 rows) and keeps the weights of the epoch with the best
-# validation score. ``history_`` records, per epoch, the validation
-# :math:`R^2` and the learning rate, whose four ever shorter cosine cycles
-# are the 'coslog4' schedule. The curves are those of the first fold's model.
+# :class:`~skdeep.TabularMLPRegressor` holds out 20% of its training data,
+# runs every epoch of its schedule (``max_iter='auto'`` gives 256 epochs for
+# 400 rows) and keeps the weights of the epoch with the best validation
+# score. ``history_`` records, per epoch, the validation :math:`R^2` and the
+# learning rate of the 'coslog4' schedule: four cosine cycles, each twice as
+# long as the one before. The curves are those of the first fold's model,
+# which :func:`~sklearn.model_selection.cross_validate` kept
+# (``return_estimator=True``).
 network = results["TabularMLPRegressor"]["estimator"][0]
 history = pd.DataFrame(network.history_)
 best = int(history["val_score"].idxmax())
@@ -211,7 +236,8 @@ ax_score.plot(epochs, history["val_score"], lw=1)
 ax_score.plot(best + 1, history["val_score"][best], "o", color="C3", label="best epoch")
 ax_score.axvline(best + 1, color="C3", ls=":", lw=1)
 low = np.quantile(history["val_score"], 0.05)
-ax_score.set_ylim(max(low, 0.0), 1.0)
+high = history["val_score"].max()
+ax_score.set_ylim(max(low, 0.0), high + 0.2 * (high - max(low, 0.0)))
 ax_score.set_ylabel("validation R^2")
 ax_score.set_title(f"TabularMLPRegressor, first fold: best epoch {best + 1}")
 ax_score.legend(loc="lower right")

@@ -43,9 +43,10 @@ _SHARED_PARAMETERS = """
         counting samples; 'adaptive' divides it by 5 each time the loss (or
         validation score) stalls for ``n_iter_no_change`` epochs, stopping once
         it falls below 1e-6; 'cosine' anneals it to 0 over ``max_iter``
-        epochs; 'coslog4' runs four ever shorter cosine cycles from 0 up to
-        ``learning_rate_init`` and back over ``max_iter`` epochs (RealMLP's
-        schedule). scikit-learn applies schedules to 'sgd' only.
+        epochs; 'coslog4' runs four cosine cycles, each twice as long as the
+        one before, from 0 up to ``learning_rate_init`` and back over
+        ``max_iter`` epochs (RealMLP's schedule; the first epoch runs at
+        ``learning_rate_init``). scikit-learn applies schedules to 'sgd' only.
 
     learning_rate_init : float, default=0.001
         Initial learning rate of the stochastic solvers.

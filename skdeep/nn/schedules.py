@@ -56,10 +56,11 @@ def cosine(learning_rate, learning_rate_init, *, t, epoch, max_iter, power_t):
 
 
 def coslog4(learning_rate, learning_rate_init, *, t, epoch, max_iter, power_t):
-    """Four cosine cycles, each shorter than the one before (RealMLP's
+    """Four cosine cycles, each twice as long as the one before (RealMLP's
     schedule): ``0.5 * learning_rate_init * (1 - cos(2 pi log2(1 + 15 p)))``
     at the middle of the next epoch, ``p = (epoch + 0.5) / max_iter``. The
-    rate rises from 0 and falls back to 0 at ``p`` = 1/15, 3/15, 7/15 and 1."""
+    rate falls back to 0 at ``p`` = 1/15, 3/15, 7/15 and 1. It sets the rate
+    of each epoch after the first, which runs at ``learning_rate_init``."""
     progress = min((epoch + 0.5) / max_iter, 1.0)
     cycles = math.log2(1.0 + 15.0 * progress)
     return 0.5 * learning_rate_init * (1.0 - math.cos(2.0 * math.pi * cycles))

@@ -301,8 +301,8 @@ _PARAMETERS = """
         Mini-batch size (the whole training data when it has fewer rows).
 
     learning_rate_init : float, default=0.04
-        Peak learning rate of the 'coslog4' schedule (four ever shorter
-        cosine cycles over ``max_iter`` epochs). In the neural-tangent
+        Peak learning rate of the 'coslog4' schedule (four cosine cycles
+        over ``max_iter`` epochs, each twice as long as the one before). In the neural-tangent
         parametrization rates are about 40 times those of a standard MLP.
 
     max_iter : int or 'auto', default='auto'
@@ -573,8 +573,8 @@ class TabularMLPClassifier(MemberEnsemble, ClassifierTask, BaseTabularNetwork):
     The network follows RealMLP-TD (Holzmüller et al., 2024): periodic
     embeddings of the numeric columns, a learned scale per feature, dense
     layers in the neural-tangent parametrization, Adam with
-    ``beta_2 = 0.95`` and decoupled weight decay on four ever shorter cosine
-    cycles, label smoothing and the weights of the best validation epoch.
+    ``beta_2 = 0.95`` and decoupled weight decay on four cosine cycles
+    (each twice as long as the one before), label smoothing and the weights of the best validation epoch.
     Computes in float32 from 1000 training rows on (``dtype``).
 
     Parameters
