@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from ._estimators import float_dtype, float_tensor_type
+from ._estimators import check_inputs, float_dtype, float_tensor_type
 
 __all__ = ["calculate_polynomial_shape", "convert_polynomial"]
 
@@ -14,6 +14,7 @@ __all__ = ["calculate_polynomial_shape", "convert_polynomial"]
 def calculate_polynomial_shape(operator) -> None:
     """skl2onnx's shape calculator: ``(n, n_outputs)`` predictions."""
     model, variable = operator.raw_operator, operator.inputs[0]
+    check_inputs(model, operator.inputs, joinable=False)
     n_outputs = 1 if np.ndim(model.coef_) == 1 else np.shape(model.coef_)[0]
     shape = [variable.get_first_dimension(), n_outputs]
     dtype = float_dtype(variable, np.float32)

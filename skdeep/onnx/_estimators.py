@@ -36,10 +36,14 @@ __all__ = [
     "as_float",
     "network_input",
     "network_prediction",
+    "check_inputs",
+    "input_dtype",
+    "joined_input",
     "convert_regressor",
     "calculate_regressor_shape",
     "convert_classifier",
     "calculate_classifier_shapes",
+    "probability_dtype",
     "classifier_outputs",
     "label_values",
 ]
@@ -113,17 +117,63 @@ def network_input(graph: Graph, estimator, variable) -> str:
     return x
 
 
-def network_prediction(graph: Graph, estimator, variable) -> str:
-    """The link-transformed network output for the input ``variable``."""
-    raw = emit_network(
-        graph, estimator._network, network_input(graph, estimator, variable)
-    )
-    return emit_link(graph, estimator._loss, raw)
+def check_inputs(model, inputs, joinable: bool) -> None:
+    """Raise unless ``inputs`` hold numbers, in one input (or, if
+    ``joinable``, in several 2-D inputs: a DataFrame's columns).
+
+    Raises
+    ------
+    ValueError
+        For a string input (its name), or several inputs the model cannot
+        join; the message says what to do.
+    """
+    name = type(model).__name__
+    strings = [
+        v.raw_name for v in inputs if isinstance(v.type, _types().StringTensorType)
+    ]
+    if strings:
+        raise ValueError(
+            f"{name} reads numbers, but the inputs {strings} hold strings: encode "
+            "them first (scikit-learn's OneHotEncoder in a ColumnTransformer), or "
+            "use TabularMLPRegressor/TabularMLPClassifier, which read text columns."
+        )
+    if len(inputs) > 1 and not (
+        joinable and all(len(v.type.shape) == 2 for v in inputs)
+    ):
+        raise ValueError(
+            f"{name} converts for one input; got {len(inputs)} "
+            f"({', '.join(v.raw_name for v in inputs)}). Declare one, e.g. "
+            "initial_types=[('X', FloatTensorType([None, n_features]))], and feed "
+            "it the array."
+        )
+
+
+def input_dtype(inputs, model_dtype) -> np.dtype:
+    """The float type a graph computes in: its inputs' float type when they
+    share one, else the model's ``model_dtype``."""
+    dtypes = {float_dtype(variable, model_dtype) for variable in inputs}
+    return dtypes.pop() if len(dtypes) == 1 else np.dtype(model_dtype)
+
+
+def joined_input(graph: Graph, estimator, inputs) -> str:
+    """The inputs as the network's first layer reads them: one input
+    (:func:`network_input`), or several 2-D inputs (a DataFrame's columns,
+    one input each) side by side, in the graph's float type."""
+    check_inputs(estimator, inputs, joinable=not _reads_sequences(estimator))
+    if len(inputs) == 1:
+        return network_input(graph, estimator, inputs[0])
+    return graph.node("Concat", [as_float(graph, v) for v in inputs], axis=1)
+
+
+def network_prediction(graph: Graph, estimator, inputs) -> str:
+    """The link-transformed network output for the input variables."""
+    x = joined_input(graph, estimator, inputs)
+    return emit_link(graph, estimator._loss, emit_network(graph, estimator._network, x))
 
 
 def _graph(scope, operator, container) -> Graph:
     estimator = operator.raw_operator
-    dtype = float_dtype(operator.inputs[0], estimator._network.dtype)
+    dtype = input_dtype(operator.inputs, estimator._network.dtype)
     return Graph(scope, container, dtype)
 
 
@@ -139,15 +189,16 @@ def _output_axes(estimator, variable) -> list:
 def calculate_regressor_shape(operator) -> None:
     """skl2onnx's shape calculator of a network regressor."""
     estimator, variable = operator.raw_operator, operator.inputs[0]
+    check_inputs(estimator, operator.inputs, not _reads_sequences(estimator))
     shape = [variable.get_first_dimension(), *_output_axes(estimator, variable)]
-    dtype = float_dtype(variable, estimator._network.dtype)
+    dtype = input_dtype(operator.inputs, estimator._network.dtype)
     operator.outputs[0].type = float_tensor_type(dtype, shape)
 
 
 def convert_regressor(scope, operator, container) -> None:
     """skl2onnx's converter of a network regressor: its predictions."""
     graph = _graph(scope, operator, container)
-    prediction = network_prediction(graph, operator.raw_operator, operator.inputs[0])
+    prediction = network_prediction(graph, operator.raw_operator, operator.inputs)
     graph.node("Identity", [prediction], outputs=[operator.outputs[0].full_name])
 
 
@@ -181,19 +232,32 @@ def _is_multilabel(estimator) -> bool:
     return estimator._label_binarizer.y_type_ == "multilabel-indicator"
 
 
-def calculate_classifier_shapes(operator) -> None:
+def probability_dtype(operator, dtype) -> np.dtype:
+    """The float type of a classifier's ``probabilities``: ``dtype``, or
+    float32 when skl2onnx's ``ZipMap`` follows them (ONNX's ``ZipMap``
+    takes float32 only)."""
+    options = operator.scope_inst.get_options(
+        operator.raw_operator, dict(zipmap=True), fail=False
+    )
+    return np.dtype(np.float32 if options.get("zipmap") is True else dtype)
+
+
+def calculate_classifier_shapes(operator, dtype=None) -> None:
     """skl2onnx's shape calculator of a network classifier: ``label`` and
-    ``probabilities``."""
+    ``probabilities`` (in ``dtype``, by default the graph's float type)."""
     estimator, variable = operator.raw_operator, operator.inputs[0]
     n = variable.get_first_dimension()
     n_classes, types = len(estimator.classes_), _types()
+    if dtype is None:  # a network's own inputs (a tabular one checks its own)
+        check_inputs(estimator, operator.inputs, not _reads_sequences(estimator))
+        dtype = input_dtype(operator.inputs, estimator._network.dtype)
     if _is_multilabel(estimator):
         operator.outputs[0].type = types.Int64TensorType([n, n_classes])
     elif _label_classes(operator.scope_inst, estimator).dtype == object:
         operator.outputs[0].type = types.StringTensorType([n])
     else:
         operator.outputs[0].type = types.Int64TensorType([n])
-    dtype = float_dtype(variable, estimator._network.dtype)
+    dtype = probability_dtype(operator, dtype)
     operator.outputs[1].type = float_tensor_type(dtype, [n, n_classes])
 
 
@@ -202,6 +266,8 @@ def classifier_outputs(graph: Graph, estimator, prediction: str, label, proba) -
     the indicators ``prediction > 0.5`` of a multilabel classifier; else the
     class of the largest probability, the probabilities ``[1 - p, p]`` of a
     binary one (the same labels as ``p > 0.5``: ties go to the first class).
+    ``proba`` is the output variable: the probabilities are cast to its
+    declared type (see :func:`probability_dtype`).
 
     Raises
     ------
@@ -209,9 +275,9 @@ def classifier_outputs(graph: Graph, estimator, prediction: str, label, proba) -
         For a classifier fitted on a single class.
     """
     if _is_multilabel(estimator):
-        graph.node("Identity", [prediction], outputs=[proba])
         above = graph.node("Greater", [prediction, graph.constant(0.5, "threshold")])
         graph.node("Cast", [above], outputs=[label], to=tensor_type(np.int64))
+        _write_as(graph, prediction, proba)
         return
     classes = _label_classes(graph.scope, estimator)
     if len(classes) < 2:
@@ -219,20 +285,30 @@ def classifier_outputs(graph: Graph, estimator, prediction: str, label, proba) -
             f"Cannot convert a {type(estimator).__name__} fitted on a single class "
             "to ONNX."
         )
+    probabilities = prediction
     if len(classes) == 2 and estimator.n_outputs_ == 1:
         negative = graph.node("Sub", [graph.constant(1.0, "one"), prediction])
-        graph.node("Concat", [negative, prediction], outputs=[proba], axis=1)
-    else:
-        graph.node("Identity", [prediction], outputs=[proba])
-    index = graph.node("ArgMax", [proba], axis=1, keepdims=0)
+        probabilities = graph.node("Concat", [negative, prediction], axis=1)
+    index = graph.node("ArgMax", [probabilities], axis=1, keepdims=0)
     table = graph.constant(classes, "classes", dtype=classes.dtype)
     graph.node("Gather", [table, index], outputs=[label], axis=0)
+    _write_as(graph, probabilities, proba)
+
+
+def _write_as(graph: Graph, x: str, variable) -> None:
+    """``x`` (in the graph's float type) into the output ``variable``, cast
+    to its declared float type."""
+    dtype = float_dtype(variable, graph.dtype)
+    if dtype == graph.dtype:
+        graph.node("Identity", [x], outputs=[variable.full_name])
+    else:
+        graph.node("Cast", [x], outputs=[variable.full_name], to=tensor_type(dtype))
 
 
 def convert_classifier(scope, operator, container) -> None:
     """skl2onnx's converter of a network classifier."""
     graph = _graph(scope, operator, container)
     estimator = operator.raw_operator
-    prediction = network_prediction(graph, estimator, operator.inputs[0])
-    label, proba = (output.full_name for output in operator.outputs[:2])
+    prediction = network_prediction(graph, estimator, operator.inputs)
+    label, proba = operator.outputs[0].full_name, operator.outputs[1]
     classifier_outputs(graph, estimator, prediction, label, proba)

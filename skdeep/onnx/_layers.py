@@ -1,4 +1,4 @@
-"""The layers of :mod:`skdeep.nn.layers` in ONNX, at inference.
+"""The layers of the engine (:mod:`skdeep.nn`) in ONNX, at inference.
 
 :data:`LAYERS` maps each layer class to ``convert(graph, layer, x) -> y``,
 which writes the layer's inference-mode forward rule: the same input and
@@ -15,6 +15,7 @@ from collections.abc import Callable
 
 import numpy as np
 
+from ..nn.embedding import CategoricalEmbedding
 from ..nn.layers import (
     Activation,
     BatchNormalization,
@@ -23,9 +24,13 @@ from ..nn.layers import (
     Layer,
     LayerNormalization,
 )
+from ..nn.ntk import NTKDense
+from ..nn.parametric import ParametricActivation
+from ..nn.periodic import _TWO_PI, PeriodicEmbedding
 from ..nn.recurrent import RNN
+from ..nn.scaling import FeatureScale
 from ._activations import emit_activation
-from ._graph import Graph, affine
+from ._graph import Graph, affine, tensor_type
 from ._recurrent import convert_rnn
 
 __all__ = ["LAYERS", "emit_network"]
@@ -84,6 +89,88 @@ def _layer_normalization(graph: Graph, layer: LayerNormalization, x: str) -> str
     return _gain_and_offset(graph, layer, graph.node("Mul", [centred, inv_std]))
 
 
+def _ntk_dense(graph: Graph, layer: NTKDense, x: str) -> str:
+    """``activation(x @ (kernel / sqrt(n_in)) + bias_factor * bias)``, the
+    effective kernel and bias rounded to the layer's dtype as it does."""
+    kernel = layer._effective_kernel(graph.dtype)
+    bias = layer.params["bias"] * layer.bias_factor
+    z = affine(graph, x, kernel, bias, "ntk")
+    return emit_activation(graph, layer.activation, z)
+
+
+def _feature_scale(graph: Graph, layer: FeatureScale, x: str) -> str:
+    """``x * factors``, one learned factor per feature."""
+    return graph.node("Mul", [x, graph.constant(layer.factors, "feature_scale")])
+
+
+def _columns(graph: Graph, x: str, start: int, stop: int) -> str:
+    """The columns ``start:stop`` of the 2-D ``x``."""
+    bounds = [graph.constant([b], "bound", dtype=np.int64) for b in (start, stop)]
+    axes = graph.constant([1], "axes", dtype=np.int64)
+    return graph.node("Slice", [x, *bounds, axes])
+
+
+def _periodic_embedding(graph: Graph, layer: PeriodicEmbedding, x: str) -> str:
+    """``cos(2 pi w x + b)`` of each of the first ``c`` columns, mixed by its
+    own ``(f, d)`` map plus bias (one batched ``MatMul`` over the columns, as
+    the layer computes it), flattened to ``c * d`` values, then every input
+    column as it is."""
+    c, d = layer.n_embedded, layer.dim
+    if not c:
+        return x
+    columns = graph.node("Unsqueeze", [_columns(graph, x, 0, c), _axes(graph, [2])])
+    frequencies = _TWO_PI * layer._value("frequencies", graph.dtype)
+    angles = graph.node("Mul", [columns, graph.constant(frequencies, "frequencies")])
+    phases = graph.constant(layer._value("phases", graph.dtype), "phases")
+    cosines = graph.node("Cos", [graph.node("Add", [angles, phases])])  # (n, c, f)
+    by_column = graph.node("Transpose", [cosines], perm=[1, 0, 2])  # (c, n, f)
+    weights = graph.constant(layer._value("weights", graph.dtype), "weights")
+    mixed = graph.node("MatMul", [by_column, weights])  # (c, n, d)
+    biases = graph.constant(layer._value("biases", graph.dtype)[:, None], "biases")
+    mixed = graph.node("Add", [mixed, biases])
+    by_row = graph.node("Transpose", [mixed], perm=[1, 0, 2])  # (n, c, d)
+    shape = graph.constant([0, c * d], "shape", dtype=np.int64)
+    embedded = graph.node("Reshape", [by_row, shape])
+    return graph.node("Concat", [embedded, x], axis=1)
+
+
+def _axes(graph: Graph, axes: list[int]) -> str:
+    return graph.constant(axes, "axes", dtype=np.int64)
+
+
+def _parametric_activation(graph: Graph, layer: ParametricActivation, x: str) -> str:
+    """``z + alpha * (f(z) - z)``, one learned ``alpha`` per unit."""
+    activated = emit_activation(graph, layer.activation, x)
+    alpha = graph.constant(layer.alpha, "alpha")
+    mixed = graph.node("Mul", [alpha, graph.node("Sub", [activated, x])])
+    return graph.node("Add", [x, mixed])
+
+
+def _categorical_embedding(graph: Graph, layer: CategoricalEmbedding, x: str) -> str:
+    """The numeric columns as they are, then the row ``code + offset`` of the
+    stacked tables for each code column, flattened to ``dim`` values per
+    embedded feature (codes are exact integers in either float type). The
+    engine raises on a code outside its feature's range; the graph's
+    ``Gather`` fails on codes outside the stacked tables only, and the
+    tabular encoders never write one."""
+    codes = _columns(graph, x, layer.n_numeric, layer.n_in)
+    rows = graph.node(
+        "Add",
+        [
+            graph.node("Cast", [codes], to=tensor_type(np.int64)),
+            graph.constant(layer.offsets, "offsets", dtype=np.int64),
+        ],
+    )
+    tables = graph.constant(layer.params["tables"], "tables")
+    vectors = graph.node("Gather", [tables, rows], axis=0)  # (n, n_embedded, dim)
+    shape = graph.constant([0, layer.n_embedded * layer.dim], "shape", dtype=np.int64)
+    embedded = graph.node("Reshape", [vectors, shape])
+    if not layer.n_numeric:
+        return embedded
+    numeric = _columns(graph, x, 0, layer.n_numeric)
+    return graph.node("Concat", [numeric, embedded], axis=1)
+
+
 #: the converter of each layer class, by exact class
 LAYERS: dict[type[Layer], Callable[[Graph, Layer, str], str]] = {
     Dense: _dense,
@@ -92,6 +179,11 @@ LAYERS: dict[type[Layer], Callable[[Graph, Layer, str], str]] = {
     BatchNormalization: _batch_normalization,
     LayerNormalization: _layer_normalization,
     RNN: convert_rnn,
+    NTKDense: _ntk_dense,
+    FeatureScale: _feature_scale,
+    CategoricalEmbedding: _categorical_embedding,
+    PeriodicEmbedding: _periodic_embedding,
+    ParametricActivation: _parametric_activation,
 }
 
 

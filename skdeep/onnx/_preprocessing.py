@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from ._estimators import as_float, float_dtype, float_tensor_type
+from ._estimators import as_float, check_inputs, float_dtype, float_tensor_type
 from ._graph import Graph
 
 __all__ = ["calculate_sequence_scaler_shape", "convert_sequence_scaler"]
@@ -23,6 +23,7 @@ def _dtype(variable) -> np.dtype:
 def calculate_sequence_scaler_shape(operator) -> None:
     """skl2onnx's shape calculator: the input's shape, in its float type."""
     variable = operator.inputs[0]
+    check_inputs(operator.raw_operator, operator.inputs, joinable=False)
     shape = list(variable.type.shape)
     operator.outputs[0].type = float_tensor_type(_dtype(variable), shape)
 

@@ -10,10 +10,11 @@ own classifier parser gives them its ``label`` and ``probabilities`` outputs
 A new estimator of the engine converts with one more row: a network
 regressor or classifier reuses :data:`REGRESSOR` or :data:`CLASSIFIER` as
 they are when its ``_network`` reads its input directly; one with
-preprocessing of its own writes a converter that emits it and then calls
-:func:`~skdeep.onnx._estimators.network_prediction` on its output and
-:func:`~skdeep.onnx._estimators.classifier_outputs` (or an ``Identity`` to
-the regressor's output).
+preprocessing of its own writes a converter that emits it and then the
+network (:func:`~skdeep.onnx._layers.emit_network`), its link and
+:func:`~skdeep.onnx._estimators.classifier_outputs` (or its regressor's
+output), as the tabular networks do (:mod:`skdeep.onnx._tabular`). An
+estimator without an ONNX form yet is registered as :data:`REFUSED`.
 
 The table names each function as ``"module:function"`` of this package, and
 the functions registered with skl2onnx import their module on their first
@@ -32,6 +33,7 @@ from ..mlp import MLPClassifier, MLPRegressor
 from ..preprocessing import SequenceScaler
 from ..rnn import RNNClassifier, RNNRegressor, SimpleRNN, SimpleRNNClassifier
 from ..tabular import TabularMLPClassifier, TabularMLPRegressor
+from ..tabular._encoder import TabularEncoder
 
 __all__ = ["CONVERTERS", "REGRESSOR", "CLASSIFIER", "register_converters"]
 
@@ -75,9 +77,22 @@ CONVERTERS = {
         "_baselines:convert_polynomial",
         None,
     ),
-    # registered to refuse with a clear message (no ONNX form yet)
-    TabularMLPRegressor: REFUSED,
-    TabularMLPClassifier: REFUSED,
+    TabularMLPRegressor: (
+        "_tabular:calculate_tabular_regressor_shape",
+        "_tabular:convert_tabular_regressor",
+        None,
+    ),
+    TabularMLPClassifier: (
+        "_tabular:calculate_tabular_classifier_shapes",
+        "_tabular:convert_tabular_classifier",
+        CLASSIFIER_OPTIONS,
+    ),
+    # the tabular networks' encoder alone (not public: for checking its graph)
+    TabularEncoder: (
+        "_tabular:calculate_encoder_shape",
+        "_tabular:convert_encoder",
+        None,
+    ),
 }
 
 
