@@ -231,6 +231,35 @@ def test_a_failing_member_leaves_the_ensemble_unchanged():
     np.testing.assert_array_equal(model.predict(X), before)
 
 
+def test_members_are_made_one_at_a_time(monkeypatch):
+    # a huge n_members is a long fit, not every clone made before the first
+    from skdeep.tabular import _ensemble
+
+    made = []
+    real_clone = _ensemble.clone
+    monkeypatch.setattr(_ensemble, "clone", lambda m: made.append(1) or real_clone(m))
+    X, y = plant_runs(60)
+    model = TabularMLPRegressor(n_members=10**6, max_iter=2)
+    y = np.where(np.arange(len(y)) == 0, np.nan, y)
+    with pytest.raises(ValueError, match="NaN"):
+        model.fit(X, y)  # the first member fails
+    assert len(made) == 1
+    assert not hasattr(model, "estimators_")
+
+
+def test_ensemble_seeds_follow_random_state():
+    X, y = plant_runs(60)
+    params = dict(n_members=2, max_iter=2, hidden_layer_sizes=(4,))
+    a = TabularMLPRegressor(random_state=3, **params).fit(X, y)
+    b = TabularMLPRegressor(random_state=3, **params).fit(X, y)
+    seeds = [m.random_state for m in a.estimators_]
+    assert seeds == [m.random_state for m in b.estimators_]
+    assert (
+        seeds
+        == np.random.RandomState(3).randint(np.iinfo(np.int32).max, size=2).tolist()
+    )
+
+
 def test_warm_start_continues_every_member():
     X, y = plant_runs(150)
     model = TabularMLPRegressor(

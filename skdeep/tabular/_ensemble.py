@@ -11,6 +11,7 @@ the members' spread as well. The estimator's own fitted attributes
 from __future__ import annotations
 
 import copy
+from collections.abc import Iterator
 
 import numpy as np
 from sklearn.base import clone
@@ -48,31 +49,32 @@ class MemberEnsemble:
             self.__dict__.pop("estimators_", None)
             return self
         self._validate_params()
-        members = self._members_to_fit()
-        for number, member in enumerate(members, start=1):
+        members = []
+        for number, member in enumerate(self._members_to_fit(), start=1):
             if self.verbose:
-                print(f"Member {number} of {len(members)}")
-            member.fit(X, y, sample_weight, X_val, y_val, **fit_params)
+                print(f"Member {number} of {self.n_members}")
+            members.append(member.fit(X, y, sample_weight, X_val, y_val, **fit_params))
         self._adopt(members)
         return self
 
-    def _members_to_fit(self) -> list:
+    def _members_to_fit(self) -> Iterator:
         """Fresh members with their own seeds, or (``warm_start``) copies of
-        the fitted ones, so that a failing fit leaves ``self`` unchanged."""
+        the fitted ones, so that a failing fit leaves ``self`` unchanged.
+        Made one at a time, as they are fitted: a huge ``n_members`` is a
+        long fit, not a full memory before it starts."""
         fitted = self.__dict__.get("estimators_")
         if self.warm_start and fitted is not None and len(fitted) == self.n_members:
             params = self.get_params(deep=False)
             params.pop("random_state"), params.pop("n_members")
-            return [copy.deepcopy(m).set_params(**params, n_members=1) for m in fitted]
-        seeds = check_random_state(self.random_state).randint(
-            np.iinfo(np.int32).max, size=self.n_members
-        )
-        return [
-            clone(self).set_params(
-                n_members=1, random_state=int(seed), warm_start=False
+            for member in fitted:
+                yield copy.deepcopy(member).set_params(**params, n_members=1)
+            return
+        rng = check_random_state(self.random_state)
+        for _ in range(self.n_members):
+            seed = int(rng.randint(np.iinfo(np.int32).max))
+            yield clone(self).set_params(
+                n_members=1, random_state=seed, warm_start=False
             )
-            for seed in seeds
-        ]
 
     def _adopt(self, members) -> None:
         """Take the first member's fitted state, and keep every member."""
