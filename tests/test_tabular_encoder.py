@@ -61,6 +61,28 @@ def test_unknown_and_missing_categories_get_codes_of_their_own():
     np.testing.assert_array_equal(alloy.sum(axis=1), [0, 0, 1])
 
 
+def test_integer_codes_mean_the_same_as_ints_or_floats():
+    # pandas holds a column of codes as floats once a value is missing
+    rng = np.random.RandomState(0)
+    codes = rng.randint(0, 12, 60)
+    as_ints = pd.DataFrame({"x": rng.normal(size=60), "nozzle": codes})
+    with_missing = as_ints.astype({"nozzle": float})
+    with_missing.loc[0, "nozzle"] = np.nan
+    for fitted, other in [(as_ints, with_missing), (with_missing, as_ints)]:
+        encoder = TabularEncoder(categorical_features=["nozzle"]).fit(fitted)
+        rows = slice(1, None)  # both hold the same codes here
+        np.testing.assert_array_equal(
+            encoder.transform(other.iloc[rows]), encoder.transform(fitted.iloc[rows])
+        )
+        unknown = len(encoder.cardinalities_) and encoder.cardinalities_[0] - 1
+        assert unknown not in encoder.transform(other.iloc[rows])[:, -1]
+    # a fractional float stays a category of its own
+    frame = pd.DataFrame({"grade": [1.5, 2.0, 2.0, 3.25]})
+    encoder = TabularEncoder(categorical_features=["grade"]).fit(frame)
+    categories = encoder.column_transformer_.named_transformers_["one_hot"][-1]
+    assert categories.categories_[0].tolist() == ["1.5", "2", "3.25"]
+
+
 def test_arrays_with_categorical_indices():
     X = table().to_numpy()
     encoder = TabularEncoder(categorical_features=[3, 4]).fit(X)

@@ -8,7 +8,7 @@ feed ONNX Runtime.
   columns int64, boolean columns bool, nullable numbers (``Int64``,
   ``Float64``, ``boolean``) float64 with NaN for a missing value; pandas
   ``category``, string and object columns strings: each value as the
-  tabular networks read it (``str(value)``), the empty string for a missing
+  tabular networks read it (``str(value)``, an integral float as the integer), the empty string for a missing
   value (a string tensor has no NaN);
 - a 2-D array: one input ``X``;
 - sequences (a 3-D array, or a list of ``(n_timesteps, n_features)``

@@ -15,10 +15,11 @@ order of its output columns:
   missing values 0, then the missing indicators of the columns that had
   missing values in fit;
 - categorical columns: each value's index among the fitted categories
-  (an ``ai.onnx.ml`` ``LabelEncoder`` for strings; an ``Equal`` against the
-  categories that the input's values print as, as the encoder compares
-  ``str(value)``, for numbers), then its one-hot columns or its code
-  (missing and unknown values get the codes the encoder gives them).
+  (an ``ai.onnx.ml`` ``LabelEncoder`` for strings; for numbers, an
+  ``Equal`` against the categories that the input's values print as, as
+  the encoder compares their :func:`~skdeep.tabular._encoder.label_text`),
+  then its one-hot columns or its code (missing and unknown values get the
+  codes the encoder gives them).
 
 A string input has no missing value: the empty string stands for one (a
 model whose categories include the empty string does not convert). A part,
@@ -36,7 +37,14 @@ from sklearn.impute import SimpleImputer
 from sklearn.pipeline import Pipeline
 from sklearn.preprocessing import FunctionTransformer, OneHotEncoder
 
-from ..tabular._encoder import _as_float, _as_labels, _Codes, _RobustScale, smooth_clip
+from ..tabular._encoder import (
+    _as_float,
+    _as_labels,
+    _Codes,
+    _RobustScale,
+    label_text,
+    smooth_clip,
+)
 from ._graph import Graph, tensor_type
 
 __all__ = ["Column", "table_columns", "emit_table", "MISSING_STRING"]
@@ -365,7 +373,8 @@ def _string_codes(graph, column, x, known, missing, unknown) -> str:
 
 def _numeric_keys(known: list[str], column: Column) -> tuple[list, list[int]]:
     """The values of the column's type that print as a fitted category (the
-    encoder compares ``str(value)``), and those categories' indices.
+    encoder compares :func:`~skdeep.tabular._encoder.label_text`), and those
+    categories' indices.
 
     Raises
     ------
@@ -396,7 +405,7 @@ def _value_printed_as(label: str, dtype: np.dtype):
         return None
     if dtype.kind == "f":
         value = dtype.type(number)
-        return value if not np.isnan(value) and str(float(value)) == label else None
+        return value if not np.isnan(value) and label_text(value) == label else None
     info = np.iinfo(dtype)
     return number if info.min <= number <= info.max and str(number) == label else None
 

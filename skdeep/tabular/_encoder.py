@@ -30,7 +30,7 @@ from sklearn.utils.validation import check_is_fitted
 
 from ._columns import categorical_columns
 
-__all__ = ["TabularEncoder", "smooth_clip"]
+__all__ = ["TabularEncoder", "smooth_clip", "label_text"]
 
 
 def smooth_clip(x):
@@ -45,11 +45,76 @@ def smooth_clip(x):
     return x / np.sqrt(1.0 + (x / 3.0) ** 2)
 
 
+#: integral floats below this size are labelled as integers
+_EXACT_INTEGERS = 2.0**53
+
+
+def label_text(value) -> str:
+    """The label of one categorical value: its ``str``, but an integral
+    float reads as the integer (``3.0`` is ``"3"``), so that a column of
+    codes means the same whether pandas holds it as ints or as floats (as it
+    does once a value is missing).
+
+    Examples
+    --------
+    >>> [label_text(v) for v in (3, 3.0, 2.5, "Ti64", True)]
+    ['3', '3', '2.5', 'Ti64', 'True']
+    """
+    if isinstance(value, float | np.floating) and _is_exact_integer(value):
+        return str(int(value))
+    return str(value)
+
+
+def _is_exact_integer(value) -> bool:
+    return bool(np.isfinite(value) and value == np.round(value)) and bool(
+        abs(value) < _EXACT_INTEGERS
+    )
+
+
+def _float_labels(column: pd.Series) -> pd.Series:
+    """:func:`label_text` of a float column, vectorized; missing as NaN."""
+    values = column.to_numpy(dtype=np.float64, na_value=np.nan)
+    finite = np.isfinite(values)
+    integral = (
+        finite & (values == np.round(values)) & (np.abs(values) < _EXACT_INTEGERS)
+    )
+    labels = column.astype(str).to_numpy(dtype=object)
+    labels[integral] = values[integral].astype(np.int64).astype(str)
+    labels[np.isnan(values)] = np.nan
+    return pd.Series(labels, index=column.index, dtype=object)
+
+
 def _as_labels(X):
-    """Categorical values as strings (mixed types sort), missing as NaN."""
-    frame = pd.DataFrame(X).astype(object)
-    labels = frame.where(frame.isna(), frame.astype(str)).where(frame.notna(), np.nan)
-    return labels.to_numpy()
+    """Categorical values as strings (:func:`label_text`; mixed types
+    sort), missing as NaN."""
+    frame = pd.DataFrame(X)
+    columns = [
+        _float_labels(frame.iloc[:, j])
+        if pd.api.types.is_float_dtype(frame.dtypes.iloc[j])
+        else _object_labels(frame.iloc[:, j])
+        for j in range(frame.shape[1])
+    ]
+    return (
+        np.column_stack([c.to_numpy(dtype=object) for c in columns])
+        if columns
+        else (np.empty((len(frame), 0), dtype=object))
+    )
+
+
+def _object_labels(column: pd.Series) -> pd.Series:
+    """:func:`label_text` of any other column (integers and booleans print
+    as they are; a category column maps its categories once)."""
+    missing = column.isna()
+    if isinstance(column.dtype, pd.CategoricalDtype):
+        text = column.cat.categories.map(label_text)
+        labels = pd.Series(text[column.cat.codes], index=column.index, dtype=object)
+    elif pd.api.types.is_integer_dtype(column.dtype) or pd.api.types.is_bool_dtype(
+        column.dtype
+    ):
+        labels = column.astype(str).astype(object)
+    else:
+        labels = column.astype(object).map(label_text)
+    return labels.where(~missing, np.nan).astype(object)
 
 
 def _as_float(X):
