@@ -105,6 +105,15 @@ def test_bad_categorical_features_are_named(spec, error, match):
         categorical_columns(table(), spec)
 
 
+def test_a_text_column_left_out_of_categorical_features_is_named():
+    X = table()  # alloy is text; a list of names reads only those as categories
+    with pytest.raises(ValueError, match=r"\['alloy'\] hold text"):
+        TabularEncoder(categorical_features=[str(X.columns[4])]).fit(X)
+    numbers_as_text = pd.DataFrame({"t": ["1.5", "2", "3"], "g": ["a", "b", "a"]})
+    encoder = TabularEncoder(categorical_features=["g"]).fit(numbers_as_text)
+    assert encoder.n_numeric_ == 1
+
+
 def test_a_weight_of_k_encodes_as_k_repeated_rows():
     X = table(30, seed=1)
     weights = np.random.RandomState(0).randint(0, 4, len(X))

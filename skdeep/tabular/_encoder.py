@@ -117,6 +117,25 @@ def _object_labels(column: pd.Series) -> pd.Series:
     return labels.where(~missing, np.nan).astype(object)
 
 
+def _refuse_text(frame: pd.DataFrame, numeric: np.ndarray) -> None:
+    """A column read as numbers that holds text is an error naming it."""
+    text = []
+    for j in numeric:
+        column = frame.iloc[:, j]
+        if column.dtype.kind in "biufc":
+            continue
+        try:
+            column.astype(np.float64)
+        except (TypeError, ValueError):
+            text.append(str(frame.columns[j]))
+    if text:
+        raise ValueError(
+            f"Columns {text} hold text but categorical_features does not name "
+            "them as categorical; add them to categorical_features (or leave it "
+            "at 'from_dtype', which reads text columns as categories)."
+        )
+
+
 def _as_float(X):
     """Numeric (and boolean) columns as floats."""
     return pd.DataFrame(X).astype(np.float64).to_numpy()
@@ -222,6 +241,7 @@ class TabularEncoder(TransformerMixin, BaseEstimator):
         frame = pd.DataFrame(X) if not hasattr(X, "iloc") else X
         counts = [frame.iloc[:, j].nunique(dropna=True) for j in range(X.shape[1])]
         indices = np.arange(X.shape[1])
+        _refuse_text(frame, indices[~categorical])
         few = categorical & (np.array(counts) <= self.max_one_hot)
         return indices[~categorical], indices[few], indices[categorical & ~few]
 
