@@ -11,6 +11,7 @@ import pandas as pd
 from sklearn.ensemble import BaggingRegressor
 from sklearn.utils.validation import check_is_fitted
 
+from ._label_columns import LabelColumns
 from .inverse import array_regressor, has_input_jacobian, input_jacobian
 from .tabular._ensemble import MemberEnsemble
 
@@ -41,6 +42,16 @@ class Response:
         self.differentiable = all(has_input_jacobian(m) for m in members)
         #: per member: its network as a function of arrays, or None
         self.arrays = [array_regressor(m) for m in members]
+        self.labels = LabelColumns(self.columns)
+
+    def read_labels_of(self, labels: LabelColumns) -> None:
+        """Give the members the values of the label columns, not their
+        codes (through their own ``predict``, without gradients in them)."""
+        self.labels = labels
+        for k, (index, _) in enumerate(self.reads):
+            if any(int(i) in labels.values for i in index):
+                self.arrays[k] = None
+                self.differentiable = False
 
     def _reads(self, member, features):
         names = getattr(member, "feature_names_in_", None)
@@ -53,11 +64,14 @@ class Response:
             raise ValueError(f"The model reads columns that X lacks: {missing}.")
         return np.array([position[name] for name in names]), list(names)
 
-    @staticmethod
-    def _inputs(Z, index, names):
-        """What a member takes: its columns of ``Z``, as a frame if it wants one."""
+    def _inputs(self, Z, index, names):
+        """What a member takes: its columns of ``Z``, as a frame if it wants
+        one, label columns as their values."""
         data = Z[:, index]
-        return data if names is None else pd.DataFrame(data, columns=names)
+        if not any(int(i) in self.labels.values for i in index):
+            return data if names is None else pd.DataFrame(data, columns=names)
+        frame = self.labels.decode(pd.DataFrame(data, columns=names), index)
+        return frame if names is not None else frame.to_numpy(dtype=object)
 
     def predict(self, Z: np.ndarray, *, exact: bool = False) -> np.ndarray:
         """Predictions of every member, shape (n_members, n_settings,

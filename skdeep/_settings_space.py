@@ -75,7 +75,7 @@ def _index(columns, name, what):
     return columns.index(name)
 
 
-def _data_bounds(Xa, columns, bounds, extrapolate):
+def _data_bounds(Xa, columns, bounds, extrapolate, labels):
     low, high = Xa.min(axis=0), Xa.max(axis=0)
     if isinstance(bounds, str):
         if bounds != "data":
@@ -88,6 +88,8 @@ def _data_bounds(Xa, columns, bounds, extrapolate):
     new_low, new_high = low.copy(), high.copy()
     for name, (lo, hi) in bounds.items():
         i = _index(columns, name, "bounds")
+        if i in labels.values:
+            labels.refuse_range(i, "bounds")
         new_low[i] = low[i] if lo is None else float(lo)
         new_high[i] = high[i] if hi is None else float(hi)
         if not new_low[i] <= new_high[i]:
@@ -102,7 +104,17 @@ def _data_bounds(Xa, columns, bounds, extrapolate):
     return new_low, new_high
 
 
-def _discrete(Xa, columns, categories, fixed):
+def _discrete(Xa, columns, categories, fixed, labels):
+    """The values enumerated for each discrete input: those of
+    ``categories``, and every value of each label column not held fixed."""
+    found = _listed(Xa, columns, categories, fixed, labels)
+    for i in labels.values:
+        if i not in fixed:
+            found.setdefault(i, labels.codes(i))
+    return found
+
+
+def _listed(Xa, columns, categories, fixed, labels):
     if isinstance(categories, str):
         if categories != "auto":
             raise ValueError(
@@ -117,21 +129,31 @@ def _discrete(Xa, columns, categories, fixed):
                 found[i] = values.tolist()
         return {i: v for i, v in found.items() if i not in fixed}
     if isinstance(categories, dict):
-        return {
-            _index(columns, name, "categories"): [float(v) for v in values]
-            for name, values in categories.items()
-        }
+        listed = {}
+        for name, values in categories.items():
+            i = _index(columns, name, "categories")
+            listed[i] = [
+                labels.code(i, v, "categories") if i in labels.values else float(v)
+                for v in values
+            ]
+        return listed
     return {
         (i := _index(columns, name, "categories")): np.unique(Xa[:, i]).tolist()
         for name in categories
     }
 
 
-def make_space(Xa, columns, *, bounds, fixed, categories, extrapolate, input_ranges):
-    """Build the :class:`SettingsSpace` from the user's arguments (all checked)."""
-    low, high = _data_bounds(Xa, columns, bounds, extrapolate)
+def make_space(
+    Xa, columns, *, bounds, fixed, categories, extrapolate, input_ranges, labels
+):
+    """Build the :class:`SettingsSpace` from the user's arguments (all
+    checked); the label columns (:class:`~skdeep._label_columns.LabelColumns`)
+    are searched by enumeration of their codes."""
+    low, high = _data_bounds(Xa, columns, bounds, extrapolate, labels)
     for name, (lo, hi) in input_ranges.items():  # constraints on inputs
         i = _index(columns, name, "constraints")
+        if i in labels.values:
+            labels.refuse_range(i, "constraints")
         low[i] = max(low[i], -np.inf if lo is None else lo)
         high[i] = min(high[i], np.inf if hi is None else hi)
         if not low[i] <= high[i]:
@@ -141,6 +163,9 @@ def make_space(Xa, columns, *, bounds, fixed, categories, extrapolate, input_ran
     held = {}
     for name, value in (fixed or {}).items():
         i = _index(columns, name, "fixed")
+        if i in labels.values:
+            held[i] = labels.code(i, value, "fixed")
+            continue
         value = float(value)
         if not (low[i] <= value <= high[i] or extrapolate):
             raise ValueError(
@@ -150,7 +175,7 @@ def make_space(Xa, columns, *, bounds, fixed, categories, extrapolate, input_ran
         held[i] = value
     discrete = {
         i: [v for v in values if low[i] <= v <= high[i]]
-        for i, values in _discrete(Xa, columns, categories, held).items()
+        for i, values in _discrete(Xa, columns, categories, held, labels).items()
     }
     empty = [columns[i] for i, values in discrete.items() if not values]
     if empty:

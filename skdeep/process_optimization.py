@@ -22,6 +22,7 @@ from sklearn.utils import check_random_state
 from threadpoolctl import threadpool_limits
 
 from ._goal import make_goal
+from ._label_columns import read_settings, table_columns, tabular_categories
 from ._response import Response
 from ._settings_space import make_space
 
@@ -226,29 +227,6 @@ def _split_constraints(constraints, columns, output_names):
     return inputs, outputs
 
 
-def _as_table(X):
-    if isinstance(X, pd.DataFrame):
-        columns = [str(c) for c in X.columns]
-        values = X.to_numpy()
-    else:
-        values = np.asarray(X)
-        if values.ndim != 2:
-            raise ValueError(
-                f"X must be a 2-D table of settings (the runs the model learned "
-                f"from), got shape {values.shape}."
-            )
-        columns = [f"x{i}" for i in range(values.shape[1])]
-    try:
-        values = values.astype(float)
-    except (TypeError, ValueError):
-        raise TypeError(
-            "X must hold numbers only: encode categories as codes."
-        ) from None
-    if values.shape[0] == 0 or not np.isfinite(values).all():
-        raise ValueError("X must have at least one row and no NaN or infinity.")
-    return values, columns
-
-
 def _distinct(space, Z, order, n_candidates):
     """The first ``n_candidates`` rows of ``Z`` in ``order`` that differ from
     every row kept before: in a fixed or discrete input, or by more than
@@ -268,14 +246,16 @@ def _distinct(space, Z, order, n_candidates):
     return kept
 
 
-def _candidates(evaluate, space, goal, Z, n_candidates, columns):
-    """The table of the best distinct settings, feasible first."""
+def _candidates(evaluate, space, goal, Z, n_candidates, labels):
+    """The table of the best distinct settings, feasible first (label
+    columns as their values)."""
     score, g, P, mean, std = evaluate(Z, exact=True)
     violation = np.maximum(g, 0).sum(axis=1) if g.size else np.zeros(len(Z))
     feasible = violation < FEASIBILITY_TOLERANCE
     order = np.lexsort((-score, np.where(feasible, 0.0, violation)))
     kept = np.array(_distinct(space, Z, order, n_candidates))
-    table = pd.DataFrame(Z[kept], columns=columns)
+    table = pd.DataFrame(Z[kept], columns=labels.names)
+    table = labels.decode(table, range(Z.shape[1]))
     mean_P = P.mean(axis=0)[kept]
     for k, name in enumerate(goal.output_names):
         table[name] = mean_P[:, k]
@@ -325,7 +305,11 @@ def optimize_inputs(
     X : DataFrame or ndarray of shape (n_samples, n_features)
         The runs the model learned from (or other representative settings):
         they give the input names, the default bounds, the discrete inputs'
-        values and the starting points.
+        values and the starting points. Columns of labels (text, pandas
+        categories, and the columns a tabular network reads as categories,
+        such as integer nozzle ids in its ``categorical_features``) are
+        searched over their values in ``X``, given to the model as those
+        values and reported as them.
     objective : str, int or callable
         The output to optimize (a name in ``output_names``, or an index), or
         ``objective(predictions) -> array of shape (n,)`` of a DataFrame of
@@ -340,11 +324,14 @@ def optimize_inputs(
         ``{name: (low, high)}`` ranges on outputs (``{"d50_um": (30, 40)}``)
         or inputs (``None`` for no limit on one side).
     fixed : dict, default=None
-        Inputs held at a value, ``{"argon": 1}``.
+        Inputs held at a value, ``{"argon": 1}`` or, for a column of labels,
+        ``{"gas": "argon"}``.
     categories : 'auto', list or dict, default='auto'
         Discrete inputs, searched by enumeration: names (their values in
         ``X``), a dict of names to values, or 'auto': every column of at most
-        10 distinct integer values in ``X``. ``[]`` for none.
+        10 distinct integer values in ``X``. ``[]`` for none. Label columns
+        are always enumerated (over the values listed here, else all of
+        theirs in ``X``).
     output_names : list of str, default=None
         Names of the model's outputs (``y0``, ``y1``, ... by default).
     n_candidates : int, default=5
@@ -399,14 +386,17 @@ def optimize_inputs(
     >>> best[["x0", "x1"]].iloc[0].round(1).tolist()  # the optimum is (1, 0.5)
     [0.9, 0.5]
     """
-    Xa, columns = _as_table(X)
+    columns = table_columns(X)
     rng = check_random_state(random_state)
     response = Response(model, columns)
+    Xa, labels = read_settings(X, tabular_categories(response.members, response.reads))
+    response.read_labels_of(labels)
     P = response.predict(Xa)
     names = _output_names(output_names, P.shape[2])
     input_ranges, output_ranges = _split_constraints(constraints, columns, names)
     space = make_space(Xa, columns, bounds=bounds, fixed=fixed, categories=categories,
-                       extrapolate=extrapolate, input_ranges=input_ranges)  # fmt: skip
+                       extrapolate=extrapolate, input_ranges=input_ranges,
+                       labels=labels)  # fmt: skip
     goal = make_goal(objective, names, maximize=maximize, uncertainty=uncertainty,
                      output_ranges=output_ranges, scales=P.mean(axis=0).std(axis=0))  # fmt: skip
     if goal.uncertainty and not response.is_ensemble:
@@ -419,7 +409,7 @@ def optimize_inputs(
     # many calls on a few rows each: one BLAS thread is fastest
     with threadpool_limits(limits=1, user_api="blas"):
         found = _search(evaluate, space, Xa, method, n_starts, n_candidates, rng)
-    table = _candidates(evaluate, space, goal, found, n_candidates, columns)
+    table = _candidates(evaluate, space, goal, found, n_candidates, labels)
     table.attrs["method"] = method
     if not table["feasible"].iloc[0]:
         warnings.warn(
