@@ -21,6 +21,7 @@ from sklearn.pipeline import make_pipeline
 from sklearn.preprocessing import StandardScaler
 
 from . import _cli_optimize as optimize_command
+from ._text_columns import reading_text, text_columns
 from .baselines import make_baselines
 from .compare import compare
 from .datasets import make_powder_atomization
@@ -55,7 +56,8 @@ def load_dataset(name: str, n_samples: int = 1000):
 
 
 def load_csv(path: str, targets: list[str]):
-    """Read a CSV file: ``targets`` are the outputs, every other column an input."""
+    """Read a CSV file: ``targets`` are the outputs (numbers), every other
+    column an input (numbers, or text: categories such as a gas)."""
     try:
         frame = pd.read_csv(path)
     except FileNotFoundError:
@@ -68,13 +70,11 @@ def load_csv(path: str, targets: list[str]):
             f"{path} has no column {', '.join(map(repr, missing))}; its columns are "
             f"{', '.join(map(str, frame.columns))}"
         )
-    non_numeric = [
-        c for c in frame.columns if not pd.api.types.is_numeric_dtype(frame[c])
-    ]
-    if non_numeric:
+    text_targets = [t for t in targets if t in text_columns(frame)]
+    if text_targets:
         raise CLIError(
-            f"non-numeric columns in {path}: {', '.join(map(str, non_numeric))}; "
-            "encode or drop them first"
+            f"target columns of {path} must hold numbers; text in "
+            f"{', '.join(map(str, text_targets))}"
         )
     if frame.isna().any().any():
         columns = frame.columns[frame.isna().any()].tolist()
@@ -172,7 +172,7 @@ def build_parser() -> argparse.ArgumentParser:
         "MLPRegressor networks on the same folds; print a table sorted by score.",
     )
     source = cmp.add_mutually_exclusive_group()
-    source.add_argument("--data", metavar="FILE.csv", help="a CSV file of numbers")
+    source.add_argument("--data", metavar="FILE.csv", help="a CSV file of runs")
     source.add_argument(
         "--dataset",
         choices=DATASETS,
@@ -246,7 +246,16 @@ def run_compare(args) -> int:
         f"Comparing on {source}: {len(X)} samples, {X.shape[1]} features, "
         f"{targets} target(s); {args.cv}-fold cross-validation"
     )
-    estimators = {**make_baselines(), **network_estimators(args.with_sklearn)}
+    text = text_columns(X)
+    if text:
+        progress.note(f"Text columns, read as categories: {', '.join(text)}")
+    estimators = {
+        name: reading_text(estimator, text)
+        for name, estimator in {
+            **make_baselines(),
+            **network_estimators(args.with_sklearn),
+        }.items()
+    }
     with warnings.catch_warnings():
         warnings.simplefilter("ignore", ConvergenceWarning)
         # a skipped estimator is reported in the progress lines

@@ -14,6 +14,7 @@ from sklearn.multioutput import MultiOutputRegressor
 from sklearn.pipeline import make_pipeline
 from sklearn.preprocessing import StandardScaler
 
+from ._text_columns import reading_text, text_columns
 from .baselines import PolynomialRegression
 from .compare import compare
 from .mlp import MLPRegressor
@@ -62,13 +63,16 @@ def parse_constraint(text: str) -> tuple[str, tuple[float | None, float | None]]
     return name, bounds
 
 
-def parse_fixed(text: str) -> tuple[str, float]:
-    """``"argon=1"`` -> ``("argon", 1.0)``."""
+def parse_fixed(text: str) -> tuple[str, float | str]:
+    """``"argon=1"`` -> ``("argon", 1.0)``; a value that is not a number is a
+    label: ``"gas=argon"`` -> ``("gas", "argon")``."""
     name, value = _pair(text, "=", "--fix")
+    if not value:
+        raise argparse.ArgumentTypeError(f"--fix needs a value: {text!r}")
     try:
         return name, float(value)
     except ValueError:
-        raise argparse.ArgumentTypeError(f"--fix needs a number: {text!r}") from None
+        return name, value
 
 
 def add_parser(commands) -> None:
@@ -98,7 +102,10 @@ def add_parser(commands) -> None:
 
 
 def _choose_model(name, X, y, progress):
-    models = candidate_models()
+    text = text_columns(X)
+    if text:
+        progress(f"text columns, searched over their values: {', '.join(text)}")
+    models = {k: reading_text(m, text) for k, m in candidate_models().items()}
     if name != "auto":
         return name, models[name]
     table = compare(models, X, y, cv=3, progress=progress, on_error="skip")

@@ -59,10 +59,12 @@ class LabelColumns:
 
     def refuse_range(self, i: int, what: str) -> None:
         """Raise: column ``i`` holds labels, which have no range."""
+        shown = ", ".join(map(label_text, self.values[i][:5]))
+        more = ", ..." if len(self.values[i]) > 5 else ""
         raise ValueError(
             f"{what} gives a range for {self.names[i]!r}, whose values are labels "
-            f"({', '.join(map(label_text, self.values[i][:5]))}...): list the values "
-            "to search in categories=, or hold one with fixed=."
+            f"({shown}{more}): list the values to search in categories=, or hold "
+            "one with fixed=."
         )
 
     def decode(self, frame: pd.DataFrame, positions) -> pd.DataFrame:

@@ -107,7 +107,7 @@ def test_cli_csv_input(tmp_path, capsys):
     [
         (None, ["--data", "missing.csv", "--target", "y"], "no such file"),
         ("ok", ["--target", "nope"], "no column 'nope'"),
-        ("text", ["--target", "y"], "non-numeric columns"),
+        ("text", ["--target", "y"], "target columns of"),
         ("short", ["--target", "y"], "too few"),
         ("nan", ["--target", "y"], "missing values"),
         ("ok", [], "--data needs --target"),
@@ -117,7 +117,7 @@ def test_cli_bad_input_exits_2_with_one_line(tmp_path, make, args, message):
     path = tmp_path / "data.csv"
     frame = pd.DataFrame({"x": np.arange(30.0), "y": np.arange(30.0) * 2})
     if make == "text":
-        frame["x"] = "a"
+        frame["y"] = "a"
     elif make == "short":
         frame = frame.head(5)
     elif make == "nan":
@@ -356,3 +356,62 @@ def test_compare_takes_a_table_with_text_columns_and_skips_who_cannot_read_it():
             frame, y, cv=2, on_error="skip",
         )  # fmt: skip
     assert list(table.index) == ["tabular"]
+
+
+def text_runs(path, n=120):
+    """Runs whose best gas is argon, in a CSV file with the gas as text."""
+    rng = np.random.RandomState(0)
+    frame = pd.DataFrame(
+        {"a": rng.uniform(-1, 1, n), "gas": rng.choice(["argon", "air"], n)}
+    )
+    frame["y"] = -((frame["a"] - 0.5) ** 2) + (frame["gas"] == "argon")
+    frame.to_csv(path, index=False)
+    return path
+
+
+def test_cli_compare_reads_text_columns_as_categories(tmp_path, capsys):
+    path = text_runs(tmp_path / "runs.csv")
+    argv = ["compare", "--data", str(path), "--target", "y", "--cv", "2"]
+    assert main(argv) == 0
+    captured = capsys.readouterr()
+    assert "Text columns, read as categories: gas" in captured.err
+    assert "skipped" not in captured.err
+    table = captured.out.splitlines()
+    assert table[2].split()[0] == "Polynomial"  # the quadratic is exact here
+    assert float(table[2].split()[-5]) > 0.99  # its mean score
+
+
+def test_cli_optimize_searches_text_settings_over_their_values(tmp_path, capsys):
+    path = text_runs(tmp_path / "runs.csv")
+    out = tmp_path / "best.csv"
+    base = ["optimize", "--data", str(path), "--target", "y", "--maximize", "y",
+            "--model", "poly", "--quiet", "--output", str(out)]  # fmt: skip
+    assert main(base) == 0
+    best = pd.read_csv(out)
+    assert best["gas"].iloc[0] == "argon" and abs(best["a"].iloc[0] - 0.5) < 0.1
+    assert main([*base, "--fix", "gas=air"]) == 0
+    assert set(pd.read_csv(out)["gas"]) == {"air"}
+    capsys.readouterr()
+    assert main([*base, "--fix", "gas=helium"]) == 2
+    assert "not one of its values in X: air, argon" in capsys.readouterr().err
+
+
+def test_text_columns_reach_only_the_models_that_need_numbers():
+    from sklearn.linear_model import Ridge
+
+    from skdeep import TabularMLPRegressor
+    from skdeep._text_columns import reading_text, text_columns
+
+    frame = pd.DataFrame(
+        {"a": [0.0, 1, 2, 3], "gas": ["x", "y", "x", "y"], "ok": [True] * 4}
+    )
+    assert text_columns(frame) == ["gas"]
+    tabular = TabularMLPRegressor()
+    assert reading_text(tabular, ["gas"]) is tabular
+    ridge = Ridge()
+    assert reading_text(ridge, []) is ridge
+    y = frame["a"] + 10 * (frame["gas"] == "y")
+    model = reading_text(Ridge(alpha=1e-9), ["gas"]).fit(frame, y)
+    np.testing.assert_allclose(model.predict(frame), y, atol=1e-6)
+    unseen = frame.assign(gas="z")  # an unseen category encodes as all zeros
+    assert np.isfinite(model.predict(unseen)).all()
