@@ -26,12 +26,14 @@ class LabelColumns:
     """The label columns of a settings table, by column position.
 
     ``values[i]`` holds the distinct values of column ``i`` in the data (the
-    code of a value is its position) and ``dtypes[i]`` the column's type.
+    code of a value is its position) and ``dtypes[i]`` the column's type;
+    ``integer_dtypes`` the types of the columns of integers.
     """
 
     names: list[str]
     values: dict[int, np.ndarray] = field(default_factory=dict)
     dtypes: dict[int, object] = field(default_factory=dict)
+    integer_dtypes: dict[int, np.dtype] = field(default_factory=dict)
 
     def __bool__(self) -> bool:
         return bool(self.values)
@@ -77,6 +79,16 @@ class LabelColumns:
                 codes = frame.iloc[:, k].to_numpy().astype(np.intp)
                 column = pd.Series(self.values[i][codes], index=frame.index)
                 frame[frame.columns[k]] = column.astype(self.dtypes[i])
+        return frame
+
+    def integers_as_such(self, frame: pd.DataFrame) -> pd.DataFrame:
+        """``frame`` (the table's columns) with each column of integers in the
+        data that holds whole numbers only back in its integer type."""
+        frame = frame.copy()
+        for i, dtype in self.integer_dtypes.items():
+            column = frame.iloc[:, i].to_numpy()
+            if np.array_equal(column, np.round(column)):
+                frame[frame.columns[i]] = column.astype(dtype)
         return frame
 
 
@@ -145,6 +157,8 @@ def read_settings(X, categorical: set[int]) -> tuple[np.ndarray, LabelColumns]:
             labels.values[i], labels.dtypes[i] = values, column.dtype
         else:
             Xa[:, i] = _numbers(column, columns[i])
+            if isinstance(column.dtype, np.dtype) and column.dtype.kind in "iu":
+                labels.integer_dtypes[i] = column.dtype
     if not np.isfinite(Xa).all():
         raise ValueError("X must have at least one row and no NaN or infinity.")
     return Xa, labels

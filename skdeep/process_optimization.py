@@ -255,7 +255,7 @@ def _candidates(evaluate, space, goal, Z, n_candidates, labels):
     order = np.lexsort((-score, np.where(feasible, 0.0, violation)))
     kept = np.array(_distinct(space, Z, order, n_candidates))
     table = pd.DataFrame(Z[kept], columns=labels.names)
-    table = labels.decode(table, range(Z.shape[1]))
+    table = labels.integers_as_such(labels.decode(table, range(Z.shape[1])))
     mean_P = P.mean(axis=0)[kept]
     for k, name in enumerate(goal.output_names):
         table[name] = mean_P[:, k]

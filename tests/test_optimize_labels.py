@@ -141,3 +141,23 @@ def test_a_tabular_ensemble_on_a_text_column():
     assert best["gas"].iloc[0] == "argon"
     assert best.attrs["method"] == "differential_evolution"
     assert (best["objective_std"] >= 0).all()
+
+
+def test_a_column_of_integers_comes_back_as_integers():
+    class Steps(RegressorMixin, BaseEstimator):
+        """Best at ``a = 1`` and ``n = 2``."""
+
+        def fit(self, X, y=None):
+            self.n_features_in_ = 2
+            return self
+
+        def predict(self, X):
+            X = np.asarray(X, dtype=float)
+            return -((X[:, 0] - 1) ** 2) - (X[:, 1] - 2) ** 2
+
+    table = pd.DataFrame({"a": rng.uniform(-2, 2, 80), "n": rng.randint(0, 5, 80)})
+    best = best_of(Steps().fit(table), table)
+    assert best["n"].dtype == table["n"].dtype and best["n"].iloc[0] == 2
+    assert best["a"].dtype == np.float64  # a searched, continuous column
+    many = table.assign(n=rng.randint(0, 50, 80))  # searched continuously
+    assert best_of(Steps().fit(many), many)["n"].dtype == np.float64
