@@ -95,7 +95,11 @@ class LabelColumns:
 def table_columns(X) -> list[str]:
     """The names of the columns of the settings table ``X``."""
     if isinstance(X, pd.DataFrame):
-        return [str(c) for c in X.columns]
+        names = [str(c) for c in X.columns]
+        repeated = sorted({n for n in names if names.count(n) > 1})
+        if repeated:
+            raise ValueError(f"X's column names must be unique; repeated: {repeated}.")
+        return names
     shape = np.shape(X)
     if len(shape) != 2:
         raise ValueError(

@@ -169,6 +169,9 @@ def test_unfitted_models_and_bad_tables():
         optimize_inputs(Bowl().fit(X), np.zeros(3), objective=0)
     with pytest.raises(ValueError, match="NaN"):
         optimize_inputs(Bowl().fit(X), X.assign(a=np.nan), objective=0)
+    twice = pd.concat([X, X.iloc[:, :1]], axis=1)
+    with pytest.raises(ValueError, match=r"unique; repeated: \['a'\]"):
+        optimize_inputs(Bowl().fit(X), twice, objective=0)
 
 
 def test_settings_that_differ_only_in_a_discrete_input_are_distinct():
