@@ -15,11 +15,14 @@ from sklearn.pipeline import make_pipeline
 from sklearn.preprocessing import OneHotEncoder
 from sklearn.utils import get_tags
 
+from .tabular._columns import categorical_columns
+
 __all__ = ["reading_text", "text_columns"]
 
 
 def text_columns(X: pd.DataFrame) -> list[str]:
-    """The columns of ``X`` that hold neither numbers nor booleans.
+    """The columns of ``X`` that hold text or pandas categories: those the
+    tabular networks read as categories by default (``"from_dtype"``).
 
     Parameters
     ----------
@@ -36,13 +39,7 @@ def text_columns(X: pd.DataFrame) -> list[str]:
     >>> text_columns(X)
     ['gas']
     """
-    return [
-        str(name)
-        for name, dtype in X.dtypes.items()
-        if not (
-            pd.api.types.is_numeric_dtype(dtype) or pd.api.types.is_bool_dtype(dtype)
-        )
-    ]
+    return [str(name) for name in X.columns[categorical_columns(X, "from_dtype")]]
 
 
 def reading_text(estimator: BaseEstimator, text: list[str]) -> BaseEstimator:
