@@ -38,6 +38,10 @@ class LabelColumns:
     def __bool__(self) -> bool:
         return bool(self.values)
 
+    def among(self, positions) -> bool:
+        """Whether any of the table's columns at ``positions`` holds labels."""
+        return any(int(i) in self.values for i in positions)
+
     def codes(self, i: int) -> list[float]:
         """Every code of column ``i``."""
         return [float(c) for c in range(len(self.values[i]))]

@@ -49,7 +49,7 @@ class Response:
         codes (through their own ``predict``, without gradients in them)."""
         self.labels = labels
         for k, (index, _) in enumerate(self.reads):
-            if any(int(i) in labels.values for i in index):
+            if labels.among(index):
                 self.arrays[k] = None
                 self.differentiable = False
 
@@ -68,7 +68,7 @@ class Response:
         """What a member takes: its columns of ``Z``, as a frame if it wants
         one, label columns as their values."""
         data = Z[:, index]
-        if not any(int(i) in self.labels.values for i in index):
+        if not self.labels.among(index):
             return data if names is None else pd.DataFrame(data, columns=names)
         frame = self.labels.decode(pd.DataFrame(data, columns=names), index)
         return frame if names is not None else frame.to_numpy(dtype=object)
